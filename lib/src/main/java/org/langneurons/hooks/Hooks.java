@@ -1,0 +1,94 @@
+package org.langneurons.hooks;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The hooks registered on a model. Hooks at one point run in registration order, each given the previous one's
+ * output; removal is scoped by the returned {@link HookHandle}.
+ *
+ * <pre>{@code
+ * try (HookHandle h = model.hooks().addEveryLayer(HookPoint.MLP_ACT, Hook.reading((name, act) -> ...))) {
+ *     model.logits(batch, manager);
+ * }
+ * }</pre>
+ */
+public final class Hooks {
+    private final int layers;
+    private final Map<HookName, List<Hook>> hooks = new ConcurrentHashMap<>();
+
+    /** An empty registry for a model of {@code layers} blocks. */
+    public Hooks(int layers) {
+        this.layers = layers;
+    }
+
+    /** Registers {@code hook} at {@code name}, after any already there. */
+    public HookHandle add(HookName name, Hook hook) {
+        if (name.layer() >= layers) {
+            throw new IllegalArgumentException("hook " + name + ": the model has " + layers + " layers (0.."
+                    + (layers - 1) + ")");
+        }
+        hooks.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(hook);
+        AtomicBoolean open = new AtomicBoolean(true);
+        return () -> {
+            if (open.getAndSet(false)) {
+                List<Hook> list = hooks.get(name);
+                if (list != null) {
+                    list.remove(hook);
+                }
+            }
+        };
+    }
+
+    /** Registers {@code hook} at {@code point} of every block; one handle removes them all. */
+    public HookHandle addEveryLayer(HookPoint point, Hook hook) {
+        List<HookHandle> handles = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            handles.add(add(new HookName(l, point), hook));
+        }
+        return () -> handles.forEach(HookHandle::close);
+    }
+
+    /** Whether any hook is registered at {@code name}. */
+    public boolean has(HookName name) {
+        List<Hook> list = hooks.get(name);
+        return list != null && !list.isEmpty();
+    }
+
+    /** Whether no hook is registered anywhere. */
+    public boolean isEmpty() {
+        return hooks.values().stream().allMatch(List::isEmpty);
+    }
+
+    /** Removes every hook. */
+    public void clear() {
+        hooks.clear();
+    }
+
+    /**
+     * Runs the hooks at {@code name} on {@code activation} in order and returns the result; with none registered it
+     * returns {@code activation} itself, at no cost.
+     */
+    public NDArray run(HookName name, NDArray activation, HookContext context) {
+        List<Hook> list = hooks.get(name);
+        if (list == null || list.isEmpty()) {
+            return activation;
+        }
+        NDArray value = activation;
+        for (Hook hook : list) {
+            NDArray next = hook.apply(name, value, context);
+            if (next == null || !next.getShape().equals(value.getShape())) {
+                throw new IllegalStateException("hook at " + name + " returned "
+                        + (next == null ? "null" : "shape " + next.getShape()) + ", expected shape "
+                        + value.getShape());
+            }
+            value = next.getDataType() == value.getDataType() ? next : next.toType(value.getDataType(), false);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,56 @@
+package org.langneurons.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import java.util.List;
+
+/**
+ * A decoder-only transformer as data flows through it: token embedding, blocks, final norm, unembedding. Subclasses
+ * map one architecture's Hugging Face tensor names onto it.
+ */
+abstract class Decoder {
+    final ModelConfig config;
+    final List<DecoderBlock> blocks;
+    /** [vocab, d] input embedding. */
+    final NDArray embedding;
+    /** [vocab, d] output projection (the embedding itself when tied). */
+    final NDArray unembedding;
+
+    Decoder(ModelConfig config, List<DecoderBlock> blocks, NDArray embedding, NDArray unembedding) {
+        this.config = config;
+        this.blocks = List.copyOf(blocks);
+        this.embedding = embedding;
+        this.unembedding = unembedding;
+    }
+
+    /** Token ids [B, T] -> input of block 0 [B, T, d]. */
+    NDArray embed(NDArray ids) {
+        NDArray x = Embedding.embedding(ids, embedding, SparseFormat.DENSE).singletonOrThrow();
+        x.attach(ids.getManager()); // belongs to the call, not to the weights' manager
+        return x;
+    }
+
+    /** Residual stream after the last block -> normed hidden state [B, T, d]. */
+    abstract NDArray finalNorm(NDArray x);
+
+    /** [H] ALiBi slopes, or null for rotary models. */
+    NDArray alibiSlopes() {
+        return null;
+    }
+
+    /** The residual stream after every block: [B, T, d]. */
+    NDArray run(ForwardPass pass) {
+        NDArray x = embed(pass.ids);
+        for (DecoderBlock block : blocks) {
+            x = block.forward(x, pass);
+        }
+        return x;
+    }
+
+    /** Normed hidden states [B, T, d] -> logits [B, T, vocab] float32. */
+    NDArray logits(NDArray hidden) {
+        return LlamaBlock.linear(hidden, unembedding, null).toType(DataType.FLOAT32, false);
+    }
+}

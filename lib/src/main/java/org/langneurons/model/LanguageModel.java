@@ -1,0 +1,425 @@
+package org.langneurons.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.langneurons.hooks.Hooks;
+import org.langneurons.io.CheckpointException;
+import org.langneurons.io.CheckpointWeights;
+import org.langneurons.io.TextTokenizer;
+
+/**
+ * A decoder-only language model loaded from a Hugging Face checkpoint directory, with named hook points on every
+ * block. The one entry point for running a model: logits, token losses, perplexity and generation.
+ *
+ * <pre>{@code
+ * try (LanguageModel model = LanguageModel.load(Path.of("Llama-3.1-8B"), LoadOptions.parse("gpu", "fp16"))) {
+ *     String text = model.generate("La capitale de la France est", GenerationConfig.greedy(20));
+ *     try (HookHandle off = model.hooks().add(HookName.mlpAct(20), (name, act, ctx) -> act.mul(0))) {
+ *         Perplexity ppl = model.perplexity(List.of(text), 512, 8);
+ *     }
+ * }
+ * }</pre>
+ */
+public final class LanguageModel implements AutoCloseable {
+    private final Path directory;
+    private final ModelConfig config;
+    private final LoadOptions options;
+    private final NDManager manager;
+    private final Decoder decoder;
+    private final Hooks hooks;
+    private final TextTokenizer tokenizer;
+    private final Set<Long> eosIds;
+    private final long parameters;
+    private final Set<String> storedDtypes;
+
+    private LanguageModel(Path directory, ModelConfig config, LoadOptions options, NDManager manager, Decoder decoder,
+            TextTokenizer tokenizer, Set<Long> eosIds, long parameters, Set<String> storedDtypes) {
+        this.directory = directory;
+        this.config = config;
+        this.options = options;
+        this.manager = manager;
+        this.decoder = decoder;
+        this.hooks = new Hooks(config.layers());
+        this.tokenizer = tokenizer;
+        this.eosIds = Set.copyOf(eosIds);
+        this.parameters = parameters;
+        this.storedDtypes = Set.copyOf(storedDtypes);
+    }
+
+    /** Loads {@code directory} in FP32 on the CPU. */
+    public static LanguageModel load(Path directory) {
+        return load(directory, LoadOptions.defaults());
+    }
+
+    /**
+     * Loads a checkpoint directory: config.json, model.safetensors (or its sharded index), and tokenizer.json and
+     * generation_config.json when present.
+     *
+     * @throws CheckpointException naming the file, field or tensor when anything is missing or malformed
+     */
+    public static LanguageModel load(Path directory, LoadOptions options) {
+        if (!Files.isDirectory(directory)) {
+            throw new CheckpointException(directory, "not a directory (expected a Hugging Face checkpoint directory)");
+        }
+        ModelConfig config = ModelConfig.read(directory);
+        NDManager manager = NDManager.newBaseManager(options.device());
+        try (CheckpointWeights weights = CheckpointWeights.open(directory)) {
+            Decoder decoder = config.architecture() == Architecture.BLOOM
+                    ? BloomDecoder.load(config, weights, manager, options.dtype())
+                    : LlamaFamilyDecoder.load(config, weights, manager, options.dtype());
+            TextTokenizer tokenizer = Files.isRegularFile(directory.resolve("tokenizer.json"))
+                    ? TextTokenizer.load(directory) : null;
+            Set<Long> eos = new LinkedHashSet<>(config.eosTokenIds());
+            eos.addAll(generationEos(directory.resolve("generation_config.json")));
+            return new LanguageModel(directory, config, options, manager, decoder, tokenizer, eos,
+                    weights.elementsRead(), weights.storedDtypes());
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static List<Long> generationEos(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try {
+            JsonObject json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            List<Long> ids = new ArrayList<>();
+            if (json.has("eos_token_id") && !json.get("eos_token_id").isJsonNull()) {
+                var e = json.get("eos_token_id");
+                if (e.isJsonArray()) {
+                    e.getAsJsonArray().forEach(x -> ids.add(x.getAsLong()));
+                } else {
+                    ids.add(e.getAsLong());
+                }
+            }
+            return ids;
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(file, "is not a valid generation config: " + e.getMessage(), e);
+        }
+    }
+
+    /** The architecture hyper-parameters. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The hook registry: add hooks here, scoped by the returned handles. */
+    public Hooks hooks() {
+        return hooks;
+    }
+
+    /** The tokenizer, when the checkpoint has a tokenizer.json. */
+    public Optional<TextTokenizer> tokenizer() {
+        return Optional.ofNullable(tokenizer);
+    }
+
+    /** The checkpoint directory. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The device the model runs on. */
+    public Device device() {
+        return options.device();
+    }
+
+    /** The compute dtype (FLOAT32 or FLOAT16). */
+    public DataType dtype() {
+        return options.dtype();
+    }
+
+    /** The manager that owns the weights; create input arrays on a sub-manager of it. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Number of parameters (tied embeddings counted once). */
+    public long parameterCount() {
+        return parameters;
+    }
+
+    /** The dtypes of the tensors as stored on disk, e.g. {@code [BF16]}. */
+    public Set<String> storedDtypes() {
+        return storedDtypes;
+    }
+
+    /** The token ids that end a sequence (config.json and generation_config.json). */
+    public Set<Long> eosTokenIds() {
+        return eosIds;
+    }
+
+    // ---- forward ----
+
+    /**
+     * One forward call on {@code scope}: [B, T] ids with a [B, S] mask, S = past + T. Returns logits [B, T, vocab]
+     * float32, or [B, 1, vocab] for the last position only.
+     */
+    private NDArray forward(NDManager scope, long[] ids, long[] mask, int batch, int pastLength, int promptLength,
+            KvCache cache, boolean lastOnly) {
+        ForwardPass pass = new ForwardPass(scope, ids, mask, batch, pastLength, promptLength, cache, hooks,
+                options.dtype(), config.slidingWindow(), decoder.alibiSlopes());
+        NDArray residual = decoder.run(pass);
+        if (lastOnly) {
+            residual = residual.get(":, -1:, :");
+        }
+        return decoder.logits(decoder.finalNorm(residual));
+    }
+
+    /**
+     * Logits of a batch: [B, T, vocab] float32 on {@code out}, in the batch's padded layout (rows of padding
+     * positions are meaningless). Hooks run during the call.
+     */
+    public NDArray logits(TokenBatch batch, NDManager out) {
+        batch.checkIds(config.vocabSize());
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray logits = forward(scope, batch.paddedIds(0), batch.mask(), batch.size(), 0, batch.width(), null,
+                    false);
+            logits.attach(out);
+            return logits;
+        }
+    }
+
+    /** Logits of each sequence, unpadded, on the host: [sequence][position][vocab]. */
+    public float[][][] logits(long[]... sequences) {
+        TokenBatch batch = TokenBatch.of(sequences);
+        try (NDManager scope = manager.newSubManager()) {
+            float[] flat = logits(batch, scope).toFloatArray();
+            int t = batch.width(), v = config.vocabSize();
+            float[][][] out = new float[batch.size()][][];
+            for (int i = 0; i < batch.size(); i++) {
+                out[i] = new float[sequences[i].length][];
+                for (int p = 0; p < sequences[i].length; p++) {
+                    int from = (i * t + batch.offset(i) + p) * v;
+                    out[i][p] = Arrays.copyOfRange(flat, from, from + v);
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Negative log-likelihood (nats) of every token after the first, per sequence: entry p is -log P(token p+1 |
+     * tokens 0..p). Computed in float32 from the logits; hooks run during the call.
+     */
+    public float[][] tokenNll(TokenBatch batch) {
+        batch.checkIds(config.vocabSize());
+        try (NDManager scope = manager.newSubManager()) {
+            int b = batch.size(), t = batch.width();
+            NDArray ids = scope.create(batch.paddedIds(0), new Shape(b, t));
+            NDArray logits = forward(scope, batch.paddedIds(0), batch.mask(), b, 0, t, null, false);
+            float[] nll = new float[0];
+            if (t > 1) {
+                NDArray logProbs = logits.get(":, :-1, :").logSoftmax(-1);
+                NDArray targets = ids.get(":, 1:").expandDims(-1);
+                nll = logProbs.gather(targets, 2).neg().toFloatArray();
+            }
+            float[][] out = new float[b][];
+            for (int i = 0; i < b; i++) {
+                int n = batch.sequences().get(i).length - 1;
+                int from = i * (t - 1) + batch.offset(i);
+                out[i] = Arrays.copyOfRange(nll, from, from + n);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Perplexity of texts: each text is tokenized (with the tokenizer's special tokens), cut into consecutive windows
+     * of at most {@code maxLength} tokens, and every token after a window's first is scored.
+     */
+    public Perplexity perplexity(List<String> texts, int maxLength, int batchSize) {
+        TextTokenizer tok = requireTokenizer();
+        if (maxLength < 2 || batchSize < 1) {
+            throw new IllegalArgumentException("max length must be >= 2 and batch size >= 1");
+        }
+        List<long[]> windows = new ArrayList<>();
+        long characters = 0;
+        for (String text : texts) {
+            characters += text.codePointCount(0, text.length());
+            long[] ids = tok.encode(text);
+            for (int from = 0; from + 1 < ids.length; from += maxLength) {
+                windows.add(Arrays.copyOfRange(ids, from, Math.min(ids.length, from + maxLength)));
+            }
+        }
+        if (windows.isEmpty()) {
+            throw new IllegalArgumentException("empty input: the texts hold no token to predict");
+        }
+        double total = 0;
+        long count = 0;
+        for (int i = 0; i < windows.size(); i += batchSize) {
+            List<long[]> part = windows.subList(i, Math.min(windows.size(), i + batchSize));
+            for (float[] row : tokenNll(new TokenBatch(part, TokenBatch.Padding.RIGHT))) {
+                for (float x : row) {
+                    total += x;
+                }
+                count += row.length;
+            }
+        }
+        double mean = total / count;
+        return new Perplexity(count, characters, mean, Math.exp(mean), total / Math.log(2) / Math.max(1, characters));
+    }
+
+    // ---- generation ----
+
+    /** Generates a continuation of one text prompt and returns the generated text. */
+    public String generate(String prompt, GenerationConfig generation) {
+        return generateText(List.of(prompt), generation).texts().get(0);
+    }
+
+    /** Generates continuations of text prompts, batched with left padding. */
+    public Generation generateText(List<String> prompts, GenerationConfig generation) {
+        TextTokenizer tok = requireTokenizer();
+        return generate(prompts.stream().map(tok::encode).toList(), generation);
+    }
+
+    /**
+     * Generates from token-id prompts, batched with left padding. Hooks run at every step (with the KV cache, step 0
+     * covers the prompt and each later step one new position per sequence; see {@code HookContext}).
+     */
+    public Generation generate(List<long[]> prompts, GenerationConfig generation) {
+        TokenBatch batch = new TokenBatch(prompts, TokenBatch.Padding.LEFT);
+        batch.checkIds(config.vocabSize());
+        if (!generation.stopStrings().isEmpty()) {
+            requireTokenizer();
+        }
+        int b = batch.size(), promptLength = batch.width(), vocab = config.vocabSize();
+        List<List<Long>> generated = new ArrayList<>();
+        String[] stops = new String[b];
+        String[] texts = new String[b];
+        for (int i = 0; i < b; i++) {
+            generated.add(new ArrayList<>());
+        }
+        long[] sequence = batch.paddedIds(0);
+        long[] mask = batch.mask();
+        try (NDManager run = manager.newSubManager();
+                KvCache cache = generation.useCache() ? new KvCache(run, config.layers()) : null) {
+            if (!generation.isGreedy()) {
+                Engine.getInstance().setRandomSeed((int) generation.seed());
+            }
+            NDArray seen = generation.repetitionPenalty() != 1 ? seenTokens(run, batch) : null;
+            long[] last = null;
+            for (int step = 0; step < generation.maxNewTokens(); step++) {
+                long[] next;
+                try (NDManager scope = run.newSubManager()) {
+                    boolean incremental = cache != null && step > 0;
+                    int past = incremental ? cache.length() : 0;
+                    long[] input = incremental ? last : sequence;
+                    NDArray logits = forward(scope, input, mask, b, past, promptLength, cache, true)
+                            .reshape(b, vocab);
+                    NDArray uniform = generation.isGreedy() ? null
+                            : scope.randomUniform(Float.MIN_NORMAL, 1f, new Shape(b, vocab));
+                    NDArray chosen = TokenSampler.choose(logits, seen, uniform, generation);
+                    next = chosen.toLongArray();
+                    if (seen != null) {
+                        NDArray updated = seen.logicalOr(chosen.oneHot(vocab).gt(0));
+                        updated.attach(run);
+                        seen.close();
+                        seen = updated;
+                    }
+                }
+                boolean allDone = true;
+                for (int i = 0; i < b; i++) {
+                    if (stops[i] == null) {
+                        generated.get(i).add(next[i]);
+                        stops[i] = stopReason(generated.get(i), next[i], generation, texts, i);
+                    }
+                    allDone &= stops[i] != null;
+                }
+                if (allDone) {
+                    break;
+                }
+                last = next;
+                sequence = appendColumn(sequence, b, next);
+                mask = appendColumn(mask, b, ones(b));
+            }
+        }
+        List<long[]> tokens = generated.stream().map(l -> l.stream().mapToLong(Long::longValue).toArray()).toList();
+        List<String> stopList = new ArrayList<>();
+        for (int i = 0; i < b; i++) {
+            stopList.add(stops[i] == null ? "length" : stops[i]);
+            if (tokenizer != null && texts[i] == null) {
+                texts[i] = tokenizer.decode(tokens.get(i));
+            }
+        }
+        return new Generation(tokens, tokenizer == null ? null : Arrays.asList(texts), stopList);
+    }
+
+    private String stopReason(List<Long> generated, long token, GenerationConfig generation, String[] texts, int i) {
+        if (generation.stopAtEos() && eosIds.contains(token)) {
+            return "eos";
+        }
+        if (!generation.stopStrings().isEmpty()) {
+            String text = tokenizer.decode(generated.stream().mapToLong(Long::longValue).toArray());
+            for (String stop : generation.stopStrings()) {
+                int at = text.indexOf(stop);
+                if (at >= 0) {
+                    texts[i] = text.substring(0, at);
+                    return "stop-string";
+                }
+            }
+        }
+        return null;
+    }
+
+    private NDArray seenTokens(NDManager run, TokenBatch batch) {
+        int vocab = config.vocabSize();
+        boolean[] seen = new boolean[batch.size() * vocab];
+        for (int i = 0; i < batch.size(); i++) {
+            for (long id : batch.sequences().get(i)) {
+                seen[i * vocab + (int) id] = true;
+            }
+        }
+        return run.create(seen, new Shape(batch.size(), vocab));
+    }
+
+    private static long[] appendColumn(long[] rows, int b, long[] column) {
+        int t = rows.length / b;
+        long[] out = new long[b * (t + 1)];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(rows, i * t, out, i * (t + 1), t);
+            out[i * (t + 1) + t] = column[i];
+        }
+        return out;
+    }
+
+    private static long[] ones(int n) {
+        long[] out = new long[n];
+        Arrays.fill(out, 1L);
+        return out;
+    }
+
+    private TextTokenizer requireTokenizer() {
+        if (tokenizer == null) {
+            throw new CheckpointException(directory, "no tokenizer.json: text input needs a tokenizer"
+                    + " (token ids do not)");
+        }
+        return tokenizer;
+    }
+
+    /** Frees the weights and the tokenizer. */
+    @Override
+    public void close() {
+        hooks.clear();
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        manager.close();
+    }
+}

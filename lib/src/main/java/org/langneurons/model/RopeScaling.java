@@ -1,0 +1,64 @@
+package org.langneurons.model;
+
+/**
+ * The {@code rope_scaling} entry of config.json: none, {@code linear} (positions divided by a factor) or {@code llama3}
+ * (Llama 3.1: long wavelengths divided by the factor, short ones kept, a smooth blend between).
+ *
+ * @param type           "none", "linear" or "llama3"
+ * @param factor         the scaling factor (1 for none)
+ * @param lowFreqFactor  llama3 only
+ * @param highFreqFactor llama3 only
+ * @param originalMaxPositions llama3 only: {@code original_max_position_embeddings}
+ */
+public record RopeScaling(String type, double factor, double lowFreqFactor, double highFreqFactor,
+        double originalMaxPositions) {
+
+    /** No scaling. */
+    public static final RopeScaling NONE = new RopeScaling("none", 1, 0, 0, 0);
+
+    public RopeScaling {
+        if (!type.equals("none") && !type.equals("linear") && !type.equals("llama3")) {
+            throw new IllegalArgumentException("rope_scaling type '" + type
+                    + "' is not supported (supported: linear, llama3, or null)");
+        }
+        if (!(factor > 0)) {
+            throw new IllegalArgumentException("rope_scaling factor must be > 0, got " + factor);
+        }
+        if (type.equals("llama3") && !(highFreqFactor > lowFreqFactor && originalMaxPositions > 0)) {
+            throw new IllegalArgumentException("rope_scaling llama3 needs high_freq_factor > low_freq_factor and"
+                    + " original_max_position_embeddings > 0");
+        }
+    }
+
+    /**
+     * The effective inverse frequencies of RoPE for {@code rotaryDim} dimensions: {@code theta^(-2j/d)}, then scaled as
+     * transformers' {@code modeling_rope_utils} does for this type.
+     */
+    public float[] inverseFrequencies(int rotaryDim, double theta) {
+        float[] out = new float[rotaryDim / 2];
+        for (int j = 0; j < out.length; j++) {
+            // transformers computes the base frequencies in float32.
+            float base = (float) (1.0 / Math.pow(theta, (float) (2 * j) / rotaryDim));
+            out[j] = switch (type) {
+                case "linear" -> (float) (base / factor);
+                case "llama3" -> llama3(base);
+                default -> base;
+            };
+        }
+        return out;
+    }
+
+    private float llama3(float invFreq) {
+        double lowFreqWavelen = originalMaxPositions / lowFreqFactor;
+        double highFreqWavelen = originalMaxPositions / highFreqFactor;
+        double wavelen = 2 * Math.PI / invFreq;
+        if (wavelen < highFreqWavelen) {
+            return invFreq;
+        }
+        if (wavelen > lowFreqWavelen) {
+            return (float) (invFreq / factor);
+        }
+        double smooth = (originalMaxPositions / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+        return (float) ((1 - smooth) * invFreq / factor + smooth * invFreq);
+    }
+}
