@@ -1,0 +1,137 @@
+package org.langneurons.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.langneurons.hooks.Hook;
+import org.langneurons.hooks.HookHandle;
+import org.langneurons.hooks.HookPoint;
+import org.langneurons.model.GenerationConfig;
+import org.langneurons.model.LanguageModel;
+import org.langneurons.model.TokenBatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: tokens per second of a batched forward, of the same forward with a statistics-reading hook on every
+ * layer's neurons (counts of activation > 0 and sums, accumulated on the device), and of greedy generation with the
+ * KV cache. Prints figures and settings; asserts nothing.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Tokens/s of batched forward, forward with a statistics hook on every layer's neurons, and"
+                + " greedy generation. Figures only.")
+final class BenchCommand implements Runnable {
+    @Mixin
+    ModelOptions options;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Sequences per forward (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--length", defaultValue = "128", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+    int length;
+
+    @Option(names = "--new-tokens", defaultValue = "32", description = "Generated tokens (default: ${DEFAULT-VALUE}).")
+    int newTokens;
+
+    @Option(names = "--prompt-length", defaultValue = "16", description = "Generation prompt (default: ${DEFAULT-VALUE}).")
+    int promptLength;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed repeats after one warm-up (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--json", description = "Print the figures as JSON.")
+    boolean json;
+
+    @Override
+    public void run() {
+        if (batch < 1 || length < 2 || newTokens < 1 || promptLength < 1 || repeats < 1) {
+            throw new IllegalArgumentException("--batch, --new-tokens, --prompt-length, --repeats must be >= 1,"
+                    + " --length >= 2");
+        }
+        try (LanguageModel model = options.load()) {
+            Random random = new Random(42);
+            TokenBatch forwardBatch = randomBatch(random, model.config().vocabSize(), batch, length);
+            List<long[]> prompts = randomBatch(random, model.config().vocabSize(), batch, promptLength).sequences();
+
+            double forward = tokensPerSecond(batch * length, () -> logits(model, forwardBatch));
+            double withStats;
+            int layers = model.config().layers();
+            try (NDManager stats = model.manager().newSubManager()) {
+                NDArray[] positives = new NDArray[layers];
+                NDArray[] sums = new NDArray[layers];
+                for (int l = 0; l < layers; l++) {
+                    positives[l] = stats.zeros(new ai.djl.ndarray.types.Shape(model.config().neuronsPerLayer()),
+                            DataType.FLOAT32);
+                    sums[l] = positives[l].duplicate();
+                }
+                Hook accumulate = (name, act, ctx) -> {
+                    positives[name.layer()].addi(act.gt(0).toType(DataType.FLOAT32, false).sum(new int[] {0, 1}));
+                    sums[name.layer()].addi(act.toType(DataType.FLOAT32, false).sum(new int[] {0, 1}));
+                    return act;
+                };
+                try (HookHandle h = model.hooks().addEveryLayer(HookPoint.MLP_ACT, accumulate)) {
+                    withStats = tokensPerSecond(batch * length, () -> logits(model, forwardBatch));
+                }
+            }
+            GenerationConfig greedy = GenerationConfig.greedy(newTokens).withStopAtEos(false);
+            double generation = tokensPerSecond(batch * newTokens, () -> model.generate(prompts, greedy));
+
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model.directory().toString());
+            out.put("device", model.device().toString());
+            out.put("dtype", model.dtype().toString().toLowerCase());
+            out.put("threads", Runtime.getRuntime().availableProcessors());
+            out.put("batch", batch);
+            out.put("length", length);
+            out.put("prompt_length", promptLength);
+            out.put("new_tokens", newTokens);
+            out.put("repeats", repeats);
+            out.put("forward_tokens_per_s", round(forward));
+            out.put("forward_with_neuron_stats_tokens_per_s", round(withStats));
+            out.put("generation_tokens_per_s", round(generation));
+            if (json) {
+                Json.print(System.out, out);
+            } else {
+                out.forEach((k, v) -> System.out.printf("%-40s %s%n", k, v));
+            }
+        }
+    }
+
+    private static void logits(LanguageModel model, TokenBatch batch) {
+        try (NDManager m = model.manager().newSubManager()) {
+            model.logits(batch, m).getFloat(0, 0, 0); // waits for the device
+        }
+    }
+
+    private double tokensPerSecond(long tokensPerRun, Runnable run) {
+        run.run(); // warm-up
+        long start = System.nanoTime();
+        for (int i = 0; i < repeats; i++) {
+            run.run();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return tokensPerRun * repeats / seconds;
+    }
+
+    private static TokenBatch randomBatch(Random random, int vocab, int n, int length) {
+        List<long[]> seqs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long[] s = new long[length];
+            for (int t = 0; t < length; t++) {
+                s[t] = random.nextInt(vocab);
+            }
+            seqs.add(s);
+        }
+        return new TokenBatch(seqs, TokenBatch.Padding.RIGHT);
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 10) / 10.0;
+    }
+}

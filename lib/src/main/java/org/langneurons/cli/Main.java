@@ -1,0 +1,39 @@
+package org.langneurons.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command-line interface: {@code java -jar langneurons.jar COMMAND --help}. Results go to standard output
+ * (JSON where asked), errors to standard error with exit status 1, usage mistakes with status 2.
+ */
+@Command(name = "langneurons", mixinStandardHelpOptions = true, version = "langneurons 0.1.0",
+        description = "Find, steer and fine-tune the language-specific neurons of decoder-only LLMs.",
+        subcommands = {InfoCommand.class, LogitsCommand.class, ActivationsCommand.class, GenerateCommand.class,
+            PerplexityCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** Runs the command line and returns its exit status. */
+    public static int run(String... args) {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            commandLine.getErr().println("error: " + e.getMessage());
+            if (System.getenv("LANGNEURONS_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** Entry point of the runnable jar. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}

@@ -1,0 +1,74 @@
+package org.langneurons.cli;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.langneurons.io.CheckpointException;
+import org.langneurons.model.LanguageModel;
+import org.langneurons.model.Perplexity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code perplexity}: mean NLL per token and perplexity of a UTF-8 text file, one document per non-empty line. */
+@Command(name = "perplexity", mixinStandardHelpOptions = true,
+        description = {"Mean NLL per token and perplexity of a UTF-8 text file.",
+            "Each non-empty line is one document, tokenized with the tokenizer's special tokens and scored in windows"
+            + " of --max-length tokens."})
+final class PerplexityCommand implements Runnable {
+    @Mixin
+    ModelOptions options;
+
+    @Option(names = "--text-file", required = true, paramLabel = "F", description = "UTF-8 text, one document a line.")
+    Path textFile;
+
+    @Option(names = "--max-length", defaultValue = "512", description = "Window in tokens (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Windows per forward (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--json", description = "Print {tokens, characters, mean_nll, perplexity, bits_per_character}.")
+    boolean json;
+
+    @Override
+    public void run() {
+        List<String> documents = readDocuments(textFile);
+        try (LanguageModel model = options.load()) {
+            Perplexity p = model.perplexity(documents, maxLength, batchSize);
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("tokens", p.tokens());
+                out.put("characters", p.characters());
+                out.put("mean_nll", p.meanNll());
+                out.put("perplexity", p.perplexity());
+                out.put("bits_per_character", p.bitsPerCharacter());
+                Json.print(System.out, out);
+            } else {
+                System.out.printf("tokens %d  mean NLL %.6f  perplexity %.4f  bits/char %.4f%n", p.tokens(),
+                        p.meanNll(), p.perplexity(), p.bitsPerCharacter());
+            }
+        }
+    }
+
+    static List<String> readDocuments(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            List<String> docs = text.lines().filter(l -> !l.isBlank()).toList();
+            if (docs.isEmpty()) {
+                throw new CheckpointException(file, "empty input: no non-empty line to score");
+            }
+            return docs;
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException(file, "is not valid UTF-8 text", e);
+        } catch (IOException e) {
+            throw new CheckpointException(file, "cannot be read: " + e, e);
+        }
+    }
+}
