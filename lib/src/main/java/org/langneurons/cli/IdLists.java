@@ -14,6 +14,9 @@ final class IdLists {
             return out;
         }
         for (String arg : args) {
+            if (arg.isBlank()) {
+                throw new IllegalArgumentException("empty input: --ids needs at least one token id");
+            }
             String[] parts = arg.split(",");
             long[] ids = new long[parts.length];
             for (int i = 0; i < parts.length; i++) {
@@ -23,9 +26,6 @@ final class IdLists {
                     throw new IllegalArgumentException("--ids " + arg + ": '" + parts[i]
                             + "' is not a token id (expected comma-separated integers)");
                 }
-            }
-            if (arg.isBlank()) {
-                throw new IllegalArgumentException("empty input: --ids needs at least one token id");
             }
             out.add(ids);
         }

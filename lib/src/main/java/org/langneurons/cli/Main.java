@@ -23,7 +23,7 @@ public final class Main implements Runnable {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            commandLine.getErr().println("error: " + e.getMessage());
+            commandLine.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             if (System.getenv("LANGNEURONS_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());
             }

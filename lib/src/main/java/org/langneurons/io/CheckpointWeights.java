@@ -27,13 +27,17 @@ import java.util.stream.Collectors;
  */
 public final class CheckpointWeights implements AutoCloseable {
     private final Path directory;
+    /** model.safetensors, or model.safetensors.index.json: the file that lists the tensors, for error messages. */
+    private final Path source;
     private final Map<String, SafetensorsFile> fileOf = new LinkedHashMap<>();
     private final List<SafetensorsFile> files;
     private final Set<String> used = new LinkedHashSet<>();
     private long elementsRead;
 
-    private CheckpointWeights(Path directory, Map<String, SafetensorsFile> fileOf, List<SafetensorsFile> files) {
+    private CheckpointWeights(Path directory, Path source, Map<String, SafetensorsFile> fileOf,
+            List<SafetensorsFile> files) {
         this.directory = directory;
+        this.source = source;
         this.fileOf.putAll(fileOf);
         this.files = files;
     }
@@ -49,7 +53,7 @@ public final class CheckpointWeights implements AutoCloseable {
             SafetensorsFile file = SafetensorsFile.open(single);
             Map<String, SafetensorsFile> fileOf = new LinkedHashMap<>();
             file.entries().keySet().forEach(name -> fileOf.put(name, file));
-            return new CheckpointWeights(directory, fileOf, List.of(file));
+            return new CheckpointWeights(directory, single, fileOf, List.of(file));
         }
         String hint = Files.exists(directory.resolve("pytorch_model.bin"))
                 ? " (pytorch_model.bin is not read: convert it to safetensors)" : "";
@@ -93,7 +97,7 @@ public final class CheckpointWeights implements AutoCloseable {
             byShard.values().forEach(SafetensorsFile::close);
             throw e;
         }
-        return new CheckpointWeights(directory, fileOf, List.copyOf(byShard.values()));
+        return new CheckpointWeights(directory, index, fileOf, List.copyOf(byShard.values()));
     }
 
     /** The checkpoint directory. */
@@ -121,7 +125,7 @@ public final class CheckpointWeights implements AutoCloseable {
     public NDArray read(String name, Shape expected, String why, NDManager manager, DataType dtype) {
         SafetensorsFile file = fileOf.get(name);
         if (file == null) {
-            throw new CheckpointException(directory, "tensor '" + name + "' is missing (expected shape "
+            throw new CheckpointException(source, "tensor '" + name + "' is missing (expected shape "
                     + expected + " from " + why + ")");
         }
         SafetensorsFile.Entry entry = file.entry(name);
@@ -148,7 +152,7 @@ public final class CheckpointWeights implements AutoCloseable {
     public void requireAllUsed(Predicate<String> ignorable) {
         List<String> unused = fileOf.keySet().stream().filter(n -> !used.contains(n) && !ignorable.test(n)).toList();
         if (!unused.isEmpty()) {
-            throw new CheckpointException(directory, unused.size() + " stored tensor(s) are not part of the model"
+            throw new CheckpointException(source, unused.size() + " stored tensor(s) are not part of the model"
                     + " config.json describes, e.g. " + unused.subList(0, Math.min(5, unused.size())));
         }
     }

@@ -45,11 +45,11 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** A tensor's entry in the header: its dtype name as written, shape, and absolute byte range in the file. */
     public record Entry(String name, String dtype, long[] shape, long begin, long end) {
-        /** Number of elements (1 for a scalar). */
+        /** Number of elements (1 for a scalar); {@link ArithmeticException} if it overflows 64 bits. */
         public long numel() {
             long n = 1;
             for (long d : shape) {
-                n *= d;
+                n = Math.multiplyExact(n, d);
             }
             return n;
         }
@@ -165,15 +165,24 @@ public final class SafetensorsFile implements AutoCloseable {
             }
             long begin = offsets.get(0).getAsLong();
             long end = offsets.get(1).getAsLong();
-            if (begin < 0 || end < begin || dataStart + end > size) {
+            // end > size - dataStart, not dataStart + end > size: offsets near 2^63 must not wrap around.
+            if (begin < 0 || end < begin || end > size - dataStart) {
                 throw new CheckpointException(path, where + ": data_offsets [" + begin + ", " + end
                         + "] out of range: the data section holds " + (size - dataStart) + " bytes");
             }
             Entry entry = new Entry(name, dtype, shape, dataStart + begin, dataStart + end);
             int width = SafetensorsDtype.byteWidth(dtype);
-            if (width > 0 && entry.numel() * width != end - begin) {
+            long bytes;
+            try {
+                // An element count that overflows would otherwise wrap to a small span (even 0) and pass the check.
+                bytes = Math.multiplyExact(entry.numel(), (long) Math.max(width, 1));
+            } catch (ArithmeticException overflow) {
+                throw new CheckpointException(path, where + " has shape " + shapeJson
+                        + " with too many elements (the product overflows 64 bits)");
+            }
+            if (width > 0 && bytes != end - begin) {
                 throw new CheckpointException(path, where + " of dtype " + dtype + " and shape " + shapeJson
-                        + " needs " + entry.numel() * width + " bytes, but data_offsets span " + (end - begin));
+                        + " needs " + bytes + " bytes, but data_offsets span " + (end - begin));
             }
             return entry;
         } catch (CheckpointException e) {

@@ -76,6 +76,7 @@ public final class LanguageModel implements AutoCloseable {
         if (!Files.isDirectory(directory)) {
             throw new CheckpointException(directory, "not a directory (expected a Hugging Face checkpoint directory)");
         }
+        requireDevice(options.device());
         ModelConfig config = ModelConfig.read(directory);
         NDManager manager = NDManager.newBaseManager(options.device());
         try (CheckpointWeights weights = CheckpointWeights.open(directory)) {
@@ -91,6 +92,17 @@ public final class LanguageModel implements AutoCloseable {
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    private static void requireDevice(Device device) {
+        if (device.isGpu()) {
+            int gpus = Engine.getInstance().getGpuCount();
+            if (device.getDeviceId() >= gpus) {
+                throw new IllegalArgumentException("device " + device + " requested, but DJL's PyTorch engine sees "
+                        + gpus + " GPU(s): it loaded " + (gpus == 0 ? "CPU-only natives" : "CUDA natives")
+                        + " (see the README: GPU needs DJL's CUDA natives, e.g. PYTORCH_FLAVOR=cu124)");
+            }
         }
     }
 

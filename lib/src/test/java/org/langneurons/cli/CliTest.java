@@ -1,0 +1,311 @@
+package org.langneurons.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.langneurons.Fixtures.floats;
+import static org.langneurons.Fixtures.longs;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.langneurons.Fixtures;
+
+/** The command line, run in-process through {@link Main#run}: output, exit status and error reporting. */
+class CliTest {
+    static final double TOLERANCE = 1e-4;
+
+    /** What a run printed and returned. */
+    record Result(int status, String out, String err) {
+        JsonObject json() {
+            return JsonParser.parseString(out).getAsJsonObject();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + status + "\n--- stdout\n" + abbreviate(out) + "\n--- stderr\n" + abbreviate(err);
+        }
+
+        private static String abbreviate(String s) {
+            return s.length() > 2000 ? s.substring(0, 2000) + "..." : s;
+        }
+    }
+
+    static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(o);
+            System.setErr(e);
+            status = Main.run(args);
+            o.flush();
+            e.flush();
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static String llama() {
+        return Fixtures.parity("llama").toString();
+    }
+
+    static JsonObject reference() {
+        return Fixtures.json(Fixtures.parity("llama").resolve("reference.json"));
+    }
+
+    /** The first {@code n} ids of reference sequence 0, comma separated. */
+    static String referenceIds(int n) {
+        long[] ids = longs(reference().getAsJsonArray("sequences").get(0).getAsJsonObject().get("ids"));
+        return Arrays.stream(ids).limit(n).mapToObj(Long::toString).collect(Collectors.joining(","));
+    }
+
+    static int[] shape(JsonArray nested) {
+        List<Integer> dims = new ArrayList<>();
+        var x = (com.google.gson.JsonElement) nested;
+        while (x.isJsonArray()) {
+            dims.add(x.getAsJsonArray().size());
+            x = x.getAsJsonArray().get(0);
+        }
+        return dims.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    // ---- help ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"info", "logits", "activations", "generate", "perplexity", "bench"})
+    void helpOfEachCommand(String command) {
+        Result r = run(command, "--help");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("Usage: langneurons " + command), r.toString());
+        assertTrue(r.out().contains("--model"), r.toString());
+        assertEquals("", r.err(), r.toString());
+    }
+
+    @Test
+    void helpOfTheTool() {
+        Result r = run("--help");
+        assertEquals(0, r.status(), r.toString());
+        for (String command : List.of("info", "logits", "activations", "generate", "perplexity", "bench")) {
+            assertTrue(r.out().contains(command), command + " listed: " + r);
+        }
+        Result help = run("help", "logits");
+        assertEquals(0, help.status(), help.toString());
+        assertTrue(help.out().contains("Usage: langneurons logits"), help.toString());
+    }
+
+    // ---- results ----
+
+    @Test
+    void info() {
+        Result r = run("info", "--model", llama());
+        assertEquals(0, r.status(), r.toString());
+        JsonObject json = r.json();
+        assertEquals("llama", json.get("model_type").getAsString());
+        assertEquals(2, json.get("layers").getAsInt());
+        assertEquals(176, json.get("neurons_per_layer").getAsInt());
+        assertEquals(352, json.get("neurons").getAsInt());
+        assertEquals(512, json.get("vocab_size").getAsInt());
+        assertEquals("F32", json.get("stored_dtype").getAsString());
+        assertEquals("float32", json.get("compute_dtype").getAsString());
+        assertEquals(false, json.get("tokenizer").getAsBoolean());
+    }
+
+    @Test
+    void logits() {
+        Result r = run("logits", "--model", llama(), "--ids", referenceIds(3));
+        assertEquals(0, r.status(), r.toString());
+        assertEquals("1,283,108", referenceIds(3));
+        JsonArray logits = r.json().getAsJsonArray("logits");
+        assertArrayEquals(new int[] {1, 3, 512}, shape(logits));
+        assertEquals(2.5905983448028564, logits.get(0).getAsJsonArray().get(0).getAsJsonArray().get(0).getAsDouble(),
+                TOLERANCE);
+        // Logits at position p depend only on tokens 0..p: the prefix matches the reference at every position.
+        JsonArray expected = reference().getAsJsonArray("sequences").get(0).getAsJsonObject().getAsJsonArray("logits");
+        for (int p = 0; p < 3; p++) {
+            Fixtures.assertClose(floats(expected.get(p)), floats(logits.get(0).getAsJsonArray().get(p)), TOLERANCE,
+                    "logits at position " + p);
+        }
+    }
+
+    @Test
+    void logitsOfABatch() {
+        Result r = run("logits", "--model", llama(), "--ids", "1,283,108", "--ids", "1,283");
+        assertEquals(0, r.status(), r.toString());
+        JsonArray logits = r.json().getAsJsonArray("logits");
+        assertEquals(2, logits.size());
+        assertEquals(3, logits.get(0).getAsJsonArray().size());
+        assertEquals(2, logits.get(1).getAsJsonArray().size());
+        Fixtures.assertClose(floats(logits.get(0).getAsJsonArray().get(1)),
+                floats(logits.get(1).getAsJsonArray().get(1)), TOLERANCE, "the same prefix in a padded batch");
+    }
+
+    @Test
+    void activationsOfTheNeuronsByDefault() {
+        Result r = run("activations", "--model", llama(), "--ids", referenceIds(3));
+        assertEquals(0, r.status(), r.toString());
+        JsonObject json = r.json();
+        assertEquals("mlp.act", json.get("hook").getAsString().replace("hook_", ""));
+        assertArrayEquals(new long[] {0, 1}, longs(json.get("layers")));
+        JsonArray acts = json.getAsJsonArray("activations");
+        assertArrayEquals(new int[] {2, 3, 176}, shape(acts));
+        JsonArray neurons = reference().getAsJsonObject("neurons").getAsJsonArray("values");
+        for (int l = 0; l < 2; l++) {
+            for (int p = 0; p < 3; p++) {
+                Fixtures.assertClose(floats(neurons.get(l).getAsJsonArray().get(p)),
+                        floats(acts.get(l).getAsJsonArray().get(p)), TOLERANCE, "neurons of layer " + l + " at " + p);
+            }
+        }
+    }
+
+    @Test
+    void activationsOfOneBlock() {
+        Result r = run("activations", "--model", llama(), "--ids", "1,283", "--hook", "blocks.1.resid_post");
+        assertEquals(0, r.status(), r.toString());
+        assertArrayEquals(new long[] {1}, longs(r.json().get("layers")));
+        assertArrayEquals(new int[] {1, 2, 64}, shape(r.json().getAsJsonArray("activations")));
+    }
+
+    @Test
+    void generateGreedy() {
+        JsonObject ref = reference();
+        Result r = run("generate", "--model", llama(), "--ids", referenceIds(Integer.MAX_VALUE), "--max-new-tokens",
+                "8", "--json");
+        assertEquals(0, r.status(), r.toString());
+        JsonObject json = r.json();
+        assertArrayEquals(longs(ref.getAsJsonObject("generation").get("generated_ids")), longs(json.get("ids")));
+        assertEquals("length", json.get("stop").getAsString());
+    }
+
+    @Test
+    void perplexityWithoutTokenizer(@TempDir Path tmp) throws IOException {
+        Path text = Files.writeString(tmp.resolve("text.txt"), "Bonjour le monde\n");
+        Result r = run("perplexity", "--model", llama(), "--text-file", text.toString());
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().startsWith("error: "), r.toString());
+        assertTrue(r.err().contains("tokenizer.json"), r.toString());
+        assertEquals("", r.out(), r.toString());
+    }
+
+    // ---- bad input ----
+
+    static Path brokenModelType(Path tmp) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("gpt2-checkpoint"));
+        Path src = Fixtures.parity("llama");
+        try (Stream<Path> files = Files.list(src)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, dir.resolve(f.getFileName().toString()));
+            }
+        }
+        JsonObject config = Fixtures.json(dir.resolve("config.json"));
+        config.addProperty("model_type", "gpt2");
+        Files.writeString(dir.resolve("config.json"), config.toString());
+        return dir;
+    }
+
+    static Stream<Arguments> badInvocations() {
+        String m = "--model";
+        return Stream.of(
+                Arguments.of("missing model directory", new String[] {"info", m, "@TMP@/no-such-checkpoint"},
+                        new String[] {"no-such-checkpoint", "not a directory"}),
+                Arguments.of("unknown model_type", new String[] {"info", m, "@GPT2@"},
+                        new String[] {"config.json", "gpt2", "supported: llama"}),
+                Arguments.of("ids not numbers", new String[] {"logits", m, "@LLAMA@", "--ids", "1,x,3"},
+                        new String[] {"--ids 1,x,3", "'x'", "not a token id"}),
+                Arguments.of("empty ids", new String[] {"logits", m, "@LLAMA@", "--ids", ""},
+                        new String[] {"empty input", "--ids"}),
+                Arguments.of("id out of range", new String[] {"logits", m, "@LLAMA@", "--ids", "1,512,3"},
+                        new String[] {"token id 512", "position 1", "[0, 512)"}),
+                Arguments.of("negative id in activations",
+                        new String[] {"activations", m, "@LLAMA@", "--ids", "-1,5"},
+                        new String[] {"token id -1", "position 0", "[0, 512)"}),
+                Arguments.of("id out of range in generate",
+                        new String[] {"generate", m, "@LLAMA@", "--ids", "1,600", "--json"},
+                        new String[] {"token id 600", "position 1"}),
+                Arguments.of("unsupported dtype", new String[] {"info", m, "@LLAMA@", "--dtype", "bf16"},
+                        new String[] {"dtype", "'bf16'", "fp32 or fp16"}),
+                Arguments.of("unknown device", new String[] {"info", m, "@LLAMA@", "--device", "tpu"},
+                        new String[] {"device", "'tpu'", "cpu, gpu or gpu:N"}),
+                Arguments.of("unknown hook point",
+                        new String[] {"activations", m, "@LLAMA@", "--ids", "1,2", "--hook", "mlp.nope"},
+                        new String[] {"'mlp.nope'", "mlp.act"}),
+                Arguments.of("hook layer out of range",
+                        new String[] {"activations", m, "@LLAMA@", "--ids", "1,2", "--hook", "blocks.7.mlp.act"},
+                        new String[] {"blocks.7", "2 layers"}),
+                Arguments.of("generate without prompt", new String[] {"generate", m, "@LLAMA@"},
+                        new String[] {"--prompt", "--ids"}),
+                Arguments.of("negative temperature",
+                        new String[] {"generate", m, "@LLAMA@", "--ids", "1,2", "--temperature", "-1"},
+                        new String[] {"temperature", "-1.0"}),
+                Arguments.of("top-p out of range",
+                        new String[] {"generate", m, "@LLAMA@", "--ids", "1,2", "--top-p", "1.5"},
+                        new String[] {"top-p", "1.5"}),
+                Arguments.of("zero new tokens",
+                        new String[] {"generate", m, "@LLAMA@", "--ids", "1,2", "--max-new-tokens", "0"},
+                        new String[] {"max new tokens", "got 0"}),
+                Arguments.of("missing text file",
+                        new String[] {"perplexity", m, "@LLAMA@", "--text-file", "@TMP@/absent.txt"},
+                        new String[] {"absent.txt", "cannot be read"}),
+                Arguments.of("empty text file",
+                        new String[] {"perplexity", m, "@LLAMA@", "--text-file", "@TMP@/empty.txt"},
+                        new String[] {"empty.txt", "empty input"}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInvocations")
+    void badInputExitsNonZeroNamingTheCulprit(String what, String[] args, String[] fragments, @TempDir Path tmp)
+            throws IOException {
+        Files.writeString(tmp.resolve("empty.txt"), "\n  \n");
+        String[] resolved = args.clone();
+        for (int i = 0; i < resolved.length; i++) {
+            resolved[i] = resolved[i].replace("@LLAMA@", llama()).replace("@TMP@", tmp.toString());
+            if (resolved[i].equals("@GPT2@")) {
+                resolved[i] = brokenModelType(tmp).toString();
+            }
+        }
+        Result r = run(resolved);
+        assertNotEquals(0, r.status(), what + ": " + r);
+        assertTrue(r.err().startsWith("error: "), what + ": " + r);
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), what + ": stderr should name '" + f + "': " + r);
+        }
+        assertEquals("", r.out(), what + ": nothing on stdout: " + r);
+    }
+
+    @Test
+    void usageMistakesExitWithStatus2() {
+        Result r = run("logits", "--model", llama());
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("--ids"), r.toString());
+        assertEquals("", r.out(), r.toString());
+        Result unknown = run("frobnicate");
+        assertEquals(2, unknown.status(), unknown.toString());
+        assertTrue(unknown.err().contains("frobnicate"), unknown.toString());
+        Result notInt = run("generate", "--model", llama(), "--ids", "1", "--max-new-tokens", "many");
+        assertEquals(2, notInt.status(), notInt.toString());
+        assertTrue(notInt.err().contains("--max-new-tokens") && notInt.err().contains("many"), notInt.toString());
+    }
+}
