@@ -27,9 +27,8 @@ abstract class Decoder {
 
     /** Token ids [B, T] -> input of block 0 [B, T, d]. */
     NDArray embed(NDArray ids) {
-        NDArray x = Embedding.embedding(ids, embedding, SparseFormat.DENSE).singletonOrThrow();
-        x.attach(ids.getManager()); // belongs to the call, not to the weights' manager
-        return x;
+        // The result belongs to the ids' manager (the call's scope), not to the weights'.
+        return Embedding.embedding(ids, embedding, SparseFormat.DENSE).singletonOrThrow();
     }
 
     /** Residual stream after the last block -> normed hidden state [B, T, d]. */

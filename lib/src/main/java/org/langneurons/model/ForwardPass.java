@@ -26,18 +26,16 @@ final class ForwardPass {
     final KvCache cache;
     final Hooks hooks;
     final HookContext context;
-    final DataType dtype;
     /** [1, H, 1, 1] float32 ALiBi slopes (BLOOM), or null. */
     private final NDArray alibiSlopes;
     private NDArray alibi;
 
     ForwardPass(NDManager scope, long[] ids, long[] mask, int batch, int pastLength, int promptLength, KvCache cache,
-            Hooks hooks, DataType dtype, int slidingWindow, NDArray alibiSlopes) {
+            Hooks hooks, int slidingWindow, NDArray alibiSlopes) {
         this.scope = scope;
         this.pastLength = pastLength;
         this.cache = cache;
         this.hooks = hooks;
-        this.dtype = dtype;
         this.alibiSlopes = alibiSlopes;
         int s = mask.length / batch;
         int t = ids.length / batch;

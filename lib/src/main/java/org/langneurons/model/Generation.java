@@ -1,5 +1,7 @@
 package org.langneurons.model;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -12,7 +14,7 @@ import java.util.List;
 public record Generation(List<long[]> tokens, List<String> texts, List<String> stops) {
     public Generation {
         tokens = List.copyOf(tokens);
-        texts = texts == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(texts));
+        texts = texts == null ? null : Collections.unmodifiableList(new ArrayList<>(texts)); // entries may be null
         stops = List.copyOf(stops);
     }
 }

@@ -7,20 +7,20 @@ import ai.djl.ndarray.NDManager;
  * Keys and values of the positions seen so far, per layer, for incremental decoding. Arrays are [B, kvHeads, S, D]
  * (BLOOM: kvHeads = heads) and live on the cache's own manager until {@link #close}.
  */
-public final class KvCache implements AutoCloseable {
+final class KvCache implements AutoCloseable {
     private final NDManager manager;
     private final NDArray[] keys;
     private final NDArray[] values;
 
     /** An empty cache for {@code layers} layers on a sub-manager of {@code parent}. */
-    public KvCache(NDManager parent, int layers) {
+    KvCache(NDManager parent, int layers) {
         this.manager = parent.newSubManager();
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
     }
 
     /** Positions cached so far (S). */
-    public int length() {
+    int length() {
         return keys[0] == null ? 0 : (int) keys[0].getShape().get(2);
     }
 

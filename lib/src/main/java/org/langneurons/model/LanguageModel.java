@@ -179,14 +179,15 @@ public final class LanguageModel implements AutoCloseable {
 
     // ---- forward ----
 
-    /**
-     * One forward call on {@code scope}: [B, T] ids with a [B, S] mask, S = past + T. Returns logits [B, T, vocab]
-     * float32, or [B, 1, vocab] for the last position only.
-     */
-    private NDArray forward(NDManager scope, long[] ids, long[] mask, int batch, int pastLength, int promptLength,
-            KvCache cache, boolean lastOnly) {
-        ForwardPass pass = new ForwardPass(scope, ids, mask, batch, pastLength, promptLength, cache, hooks,
-                options.dtype(), config.slidingWindow(), decoder.alibiSlopes());
+    /** The state of one forward call on {@code scope}: [B, T] ids with a [B, S] mask, S = past + T. */
+    private ForwardPass pass(NDManager scope, long[] ids, long[] mask, int batch, int pastLength, int promptLength,
+            KvCache cache) {
+        return new ForwardPass(scope, ids, mask, batch, pastLength, promptLength, cache, hooks, config.slidingWindow(),
+                decoder.alibiSlopes());
+    }
+
+    /** Logits [B, T, vocab] float32 of a forward call, or [B, 1, vocab] for the last position only. */
+    private NDArray forward(ForwardPass pass, boolean lastOnly) {
         NDArray residual = decoder.run(pass);
         if (lastOnly) {
             residual = residual.get(":, -1:, :");
@@ -201,8 +202,8 @@ public final class LanguageModel implements AutoCloseable {
     public NDArray logits(TokenBatch batch, NDManager out) {
         batch.checkIds(config.vocabSize());
         try (NDManager scope = manager.newSubManager()) {
-            NDArray logits = forward(scope, batch.paddedIds(0), batch.mask(), batch.size(), 0, batch.width(), null,
-                    false);
+            NDArray logits = forward(pass(scope, batch.paddedIds(0), batch.mask(), batch.size(), 0, batch.width(),
+                    null), false);
             logits.attach(out);
             return logits;
         }
@@ -234,12 +235,12 @@ public final class LanguageModel implements AutoCloseable {
         batch.checkIds(config.vocabSize());
         try (NDManager scope = manager.newSubManager()) {
             int b = batch.size(), t = batch.width();
-            NDArray ids = scope.create(batch.paddedIds(0), new Shape(b, t));
-            NDArray logits = forward(scope, batch.paddedIds(0), batch.mask(), b, 0, t, null, false);
+            ForwardPass pass = pass(scope, batch.paddedIds(0), batch.mask(), b, 0, t, null);
+            NDArray logits = forward(pass, false);
             float[] nll = new float[0];
             if (t > 1) {
                 NDArray logProbs = logits.get(":, :-1, :").logSoftmax(-1);
-                NDArray targets = ids.get(":, 1:").expandDims(-1);
+                NDArray targets = pass.ids.get(":, 1:").expandDims(-1);
                 nll = logProbs.gather(targets, 2).neg().toFloatArray();
             }
             float[][] out = new float[b][];
@@ -333,7 +334,7 @@ public final class LanguageModel implements AutoCloseable {
                     boolean incremental = cache != null && step > 0;
                     int past = incremental ? cache.length() : 0;
                     long[] input = incremental ? last : sequence;
-                    NDArray logits = forward(scope, input, mask, b, past, promptLength, cache, true)
+                    NDArray logits = forward(pass(scope, input, mask, b, past, promptLength, cache), true)
                             .reshape(b, vocab);
                     NDArray uniform = generation.isGreedy() ? null
                             : scope.randomUniform(Float.MIN_NORMAL, 1f, new Shape(b, vocab));

@@ -2,7 +2,6 @@ package org.langneurons.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.types.DataType;
 
 /**
  * Chooses the next token of every sequence on the device, so only B token ids per step reach the host: repetition
@@ -40,6 +39,6 @@ final class TokenSampler {
         }
         // Gumbel-max: argmax(logits + Gumbel noise) is a draw from softmax(logits).
         NDArray gumbel = uniform.log().neg().log().neg();
-        return scaled.add(gumbel).argMax(-1).toType(DataType.INT64, false);
+        return scaled.add(gumbel).argMax(-1);
     }
 }
