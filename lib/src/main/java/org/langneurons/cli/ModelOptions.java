@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 /** The options every command that loads a model shares: which checkpoint, device and precision. */
 final class ModelOptions {
     @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face checkpoint directory (config.json, model.safetensors or its index).")
+            description = "Hugging Face checkpoint directory (config.json, model.safetensors or its index), or"
+                    + " 'default' for the embedded default model.")
     Path model;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",
@@ -20,6 +21,10 @@ final class ModelOptions {
     String dtype;
 
     LanguageModel load() {
-        return LanguageModel.load(model, LoadOptions.parse(device, dtype));
+        LoadOptions options = LoadOptions.parse(device, dtype);
+        if (model.toString().equals("default") && !java.nio.file.Files.exists(model)) {
+            return LanguageModel.defaultModel(options);
+        }
+        return LanguageModel.load(model, options);
     }
 }

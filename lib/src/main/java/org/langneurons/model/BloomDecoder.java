@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import org.langneurons.io.CheckpointWeights;
 
 /**
  * BLOOM checkpoints: {@code transformer.word_embeddings} (+ its LayerNorm), {@code transformer.h.{l}.*},
@@ -26,11 +25,11 @@ final class BloomDecoder extends Decoder {
         this.slopes = slopes;
     }
 
-    static BloomDecoder load(ModelConfig c, CheckpointWeights w, NDManager m, DataType dtype) {
+    static BloomDecoder load(ModelConfig c, WeightSource w, NDManager m, DataType dtype) {
         String root = w.contains("transformer.word_embeddings.weight") ? "transformer." : "";
         long d = c.hiddenSize(), vocab = c.vocabSize();
-        LlamaFamilyDecoder.Loader in = (name, shape, why) -> w.read(root + name, shape, why, m, dtype);
-        LlamaFamilyDecoder.Loader inF32 = (name, shape, why) -> w.read(root + name, shape, why, m, DataType.FLOAT32);
+        LlamaFamilyDecoder.Loader in = (name, shape, why) -> w.read(root + name, shape, why, dtype);
+        LlamaFamilyDecoder.Loader inF32 = (name, shape, why) -> w.read(root + name, shape, why, DataType.FLOAT32);
         NDArray embedding = in.read("word_embeddings.weight", new Shape(vocab, d), "vocab_size, hidden_size");
         Shape hidden = new Shape(d);
         NDArray[] norms = new NDArray[4];

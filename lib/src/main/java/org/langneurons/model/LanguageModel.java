@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.langneurons.hooks.Hooks;
@@ -61,6 +62,27 @@ public final class LanguageModel implements AutoCloseable {
         this.storedDtypes = Set.copyOf(storedDtypes);
     }
 
+    /** Classpath folder of the embedded default model. */
+    static final String DEFAULT_MODEL = "org/langneurons/default/model";
+
+    /**
+     * The embedded default: a small multilingual Llama-architecture model trained by this library on its 16-language
+     * corpus (see the README), in FP32 on the CPU.
+     */
+    public static LanguageModel defaultModel() {
+        return defaultModel(LoadOptions.defaults());
+    }
+
+    /** The embedded default model with the given device and precision. */
+    public static LanguageModel defaultModel(LoadOptions options) {
+        return load(defaultModelDirectory(), options);
+    }
+
+    /** The folder the embedded default model is extracted to (done once per version of the model). */
+    public static Path defaultModelDirectory() {
+        return org.langneurons.io.EmbeddedResources.extract(DEFAULT_MODEL, "default-model");
+    }
+
     /** Loads {@code directory} in FP32 on the CPU. */
     public static LanguageModel load(Path directory) {
         return load(directory, LoadOptions.defaults());
@@ -80,9 +102,7 @@ public final class LanguageModel implements AutoCloseable {
         ModelConfig config = ModelConfig.read(directory);
         NDManager manager = NDManager.newBaseManager(options.device());
         try (CheckpointWeights weights = CheckpointWeights.open(directory)) {
-            Decoder decoder = config.architecture() == Architecture.BLOOM
-                    ? BloomDecoder.load(config, weights, manager, options.dtype())
-                    : LlamaFamilyDecoder.load(config, weights, manager, options.dtype());
+            Decoder decoder = decoder(config, new CheckpointSource(weights, manager), manager, options.dtype());
             TextTokenizer tokenizer = Files.isRegularFile(directory.resolve("tokenizer.json"))
                     ? TextTokenizer.load(directory) : null;
             Set<Long> eos = new LinkedHashSet<>(config.eosTokenIds());
@@ -93,6 +113,37 @@ public final class LanguageModel implements AutoCloseable {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * A model over weights already in memory, keyed by Hugging Face name (as a checkpoint would store them), e.g.
+     * parameters being trained: the model uses these very arrays, so updates to them show in its outputs. The arrays
+     * stay owned by the caller; closing the model frees only what it created.
+     *
+     * @param manager   the manager the arrays live on (its device is the model's)
+     * @param tokenizer a tokenizer the model takes ownership of, or null
+     */
+    public static LanguageModel fromWeights(ModelConfig config, Map<String, NDArray> weights, NDManager manager,
+            TextTokenizer tokenizer) {
+        DataType dtype = weights.values().iterator().next().getDataType();
+        LoadOptions options = new LoadOptions(manager.getDevice(), dtype);
+        NDManager own = manager.newSubManager();
+        try {
+            Decoder decoder = decoder(config, new MemoryWeights(weights), own, dtype);
+            long parameters = weights.entrySet().stream()
+                    .filter(e -> !(config.tieEmbeddings() && e.getKey().equals("lm_head.weight")))
+                    .mapToLong(e -> e.getValue().size()).sum();
+            return new LanguageModel(null, config, options, own, decoder, tokenizer,
+                    new LinkedHashSet<>(config.eosTokenIds()), parameters, Set.of(dtype.toString()));
+        } catch (RuntimeException e) {
+            own.close();
+            throw e;
+        }
+    }
+
+    private static Decoder decoder(ModelConfig config, WeightSource source, NDManager manager, DataType dtype) {
+        return config.architecture() == Architecture.BLOOM ? BloomDecoder.load(config, source, manager, dtype)
+                : LlamaFamilyDecoder.load(config, source, manager, dtype);
     }
 
     private static void requireDevice(Device device) {
@@ -142,7 +193,7 @@ public final class LanguageModel implements AutoCloseable {
         return Optional.ofNullable(tokenizer);
     }
 
-    /** The checkpoint directory. */
+    /** The checkpoint directory (null for a model built {@link #fromWeights from weights in memory}). */
     public Path directory() {
         return directory;
     }
@@ -251,6 +302,26 @@ public final class LanguageModel implements AutoCloseable {
             }
             return out;
         }
+    }
+
+    /**
+     * Mean cross-entropy (nats) of every real token after the first, as a scalar on {@code scope}: differentiable, so
+     * a trainer calls it inside a gradient collector. Every intermediate array lives on {@code scope}.
+     */
+    public NDArray loss(TokenBatch batch, NDManager scope) {
+        batch.checkIds(config.vocabSize());
+        int b = batch.size(), t = batch.width();
+        if (t < 2) {
+            throw new IllegalArgumentException("empty input: a loss needs sequences of at least 2 tokens");
+        }
+        ForwardPass pass = pass(scope, batch.paddedIds(0), batch.mask(), b, 0, t, null);
+        NDArray logProbs = forward(pass, false).get(":, :-1, :").logSoftmax(-1);
+        NDArray targets = pass.ids.get(":, 1:").expandDims(-1);
+        NDArray nll = logProbs.gather(targets, 2).neg().squeeze(-1);
+        // a target counts when both it and the token predicting it are real
+        NDArray real = pass.attentionMask.get(":, 1:").mul(pass.attentionMask.get(":, :-1"))
+                .toType(DataType.FLOAT32, false);
+        return nll.mul(real).sum().div(real.sum());
     }
 
     /**

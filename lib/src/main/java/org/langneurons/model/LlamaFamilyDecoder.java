@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import org.langneurons.io.CheckpointWeights;
 
 /** Llama, Mistral and Qwen2 checkpoints: {@code model.embed_tokens}, {@code model.layers.{l}.*}, {@code model.norm}. */
 final class LlamaFamilyDecoder extends Decoder {
@@ -18,13 +17,13 @@ final class LlamaFamilyDecoder extends Decoder {
         this.norm = norm;
     }
 
-    static LlamaFamilyDecoder load(ModelConfig c, CheckpointWeights w, NDManager m, DataType dtype) {
+    static LlamaFamilyDecoder load(ModelConfig c, WeightSource w, NDManager m, DataType dtype) {
         long d = c.hiddenSize(), qDim = (long) c.heads() * c.headDim(), kvDim = (long) c.kvHeads() * c.headDim();
         long n = c.intermediateSize(), vocab = c.vocabSize();
         String dims = "hidden_size=" + d + ", num_attention_heads=" + c.heads() + ", num_key_value_heads="
                 + c.kvHeads() + ", head_dim=" + c.headDim();
-        Loader in = (name, shape, why) -> w.read(name, shape, why, m, dtype);
-        Loader norms = (name, shape, why) -> w.read(name, shape, why, m, DataType.FLOAT32);
+        Loader in = (name, shape, why) -> w.read(name, shape, why, dtype);
+        Loader norms = (name, shape, why) -> w.read(name, shape, why, DataType.FLOAT32);
         NDArray embedding = in.read("model.embed_tokens.weight", new Shape(vocab, d), "vocab_size, hidden_size");
         Rope rope = new Rope(m, c);
         boolean oBias = c.architecture() == Architecture.LLAMA && c.attentionBias();

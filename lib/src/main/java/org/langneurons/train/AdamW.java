@@ -1,0 +1,91 @@
+package org.langneurons.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov and Hutter), exactly as {@code torch.optim.AdamW}: decoupled weight decay
+ * {@code p -= lr * wd * p}, then {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
+ * {@code p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}. Weight decay applies to matrices only (not
+ * to norm weights). Moments live on the parameters' device.
+ */
+public final class AdamW {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final Map<String, NDArray> first = new LinkedHashMap<>();
+    private final Map<String, NDArray> second = new LinkedHashMap<>();
+    private long steps;
+
+    /** An optimizer with no state yet; moments are created on {@code manager} for each parameter. */
+    public AdamW(Map<String, NDArray> params, NDManager manager, double beta1, double beta2, double eps,
+            double weightDecay) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        params.forEach((name, p) -> {
+            first.put(name, manager.zeros(p.getShape(), p.getDataType()));
+            second.put(name, manager.zeros(p.getShape(), p.getDataType()));
+        });
+    }
+
+    /** Steps taken so far (t). */
+    public long steps() {
+        return steps;
+    }
+
+    /** The moment estimates by name, "m." and "v." prefixed (for checkpoints). */
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        first.forEach((k, v) -> out.put("m." + k, v));
+        second.forEach((k, v) -> out.put("v." + k, v));
+        return out;
+    }
+
+    /** Restores moments (from {@link #state}) and the step count. */
+    public void restore(Map<String, NDArray> state, long steps) {
+        first.forEach((k, m) -> m.set(require(state, "m." + k).toFloatArray()));
+        second.forEach((k, v) -> v.set(require(state, "v." + k).toFloatArray()));
+        this.steps = steps;
+    }
+
+    private static NDArray require(Map<String, NDArray> state, String name) {
+        NDArray a = state.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("optimizer state lacks '" + name + "'");
+        }
+        return a;
+    }
+
+    /**
+     * One update of every parameter from its gradient times {@code gradScale} (gradient clipping), at learning rate
+     * {@code lr}. Call outside a gradient collector. Parameters and moments are attached to {@code scope} for the
+     * call, so every temporary is freed with it and they return to their own managers.
+     */
+    public void step(Map<String, NDArray> params, Map<String, NDArray> grads, double lr, double gradScale,
+            NDManager scope) {
+        steps++;
+        double bc1 = 1 - Math.pow(beta1, steps);
+        double bc2 = 1 - Math.pow(beta2, steps);
+        scope.tempAttachAll(params.values().toArray(NDArray[]::new));
+        scope.tempAttachAll(first.values().toArray(NDArray[]::new));
+        scope.tempAttachAll(second.values().toArray(NDArray[]::new));
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray p = e.getValue();
+            NDArray g = grads.get(e.getKey()).mul((float) gradScale);
+            NDArray m = first.get(e.getKey());
+            NDArray v = second.get(e.getKey());
+            if (weightDecay > 0 && p.getShape().dimension() >= 2) {
+                p.muli((float) (1 - lr * weightDecay));
+            }
+            m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+            v.muli((float) beta2).addi(g.square().mul((float) (1 - beta2)));
+            NDArray denominator = v.sqrt().div((float) Math.sqrt(bc2)).add((float) eps);
+            p.subi(m.div(denominator).mul((float) (lr / bc1)));
+        }
+    }
+}

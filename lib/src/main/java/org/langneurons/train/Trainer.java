@@ -1,0 +1,298 @@
+package org.langneurons.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.langneurons.io.CheckpointException;
+import org.langneurons.io.SafetensorsFile;
+import org.langneurons.io.SafetensorsWriter;
+import org.langneurons.io.TextTokenizer;
+import org.langneurons.model.LanguageModel;
+import org.langneurons.model.ModelConfig;
+import org.langneurons.model.Perplexity;
+
+/**
+ * Trains a Llama model from scratch with DJL autograd: AdamW, warm-up then cosine decay, gradient-norm clipping,
+ * gradient accumulation, a seeded balanced data order, validation bits per character per language, and checkpoints
+ * from which an interrupted run resumes to exactly the result of an uninterrupted one.
+ *
+ * <pre>{@code
+ * Trainer trainer = new Trainer(config, settings, data, validation, tokenizerJson, workDir);
+ * trainer.train(System.out::println);        // resumes from workDir/checkpoint when there is one
+ * trainer.export(workDir.resolve("model"));  // a Hugging Face checkpoint directory
+ * }</pre>
+ */
+public final class Trainer implements AutoCloseable {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+
+    private final ModelConfig config;
+    private final TrainingConfig settings;
+    private final TrainingData data;
+    private final Map<String, List<String>> validation;
+    private final Path tokenizerJson;
+    private final Path workDir;
+    private final NDManager manager;
+    private final Map<String, NDArray> params;
+    private final AdamW optimizer;
+    private final LanguageModel model;
+    private final List<JsonObject> log = new ArrayList<>();
+    private long step;
+
+    /**
+     * @param validation    documents per language for validation (evaluated with {@code evalChars} each)
+     * @param tokenizerJson the tokenizer the data was encoded with; copied into exported checkpoints
+     * @param workDir       where checkpoints and logs go; a checkpoint there is resumed
+     */
+    public Trainer(ModelConfig config, TrainingConfig settings, TrainingData data,
+            Map<String, List<String>> validation, Path tokenizerJson, Path workDir) {
+        this.config = config;
+        this.settings = settings;
+        this.data = data;
+        this.validation = validation;
+        this.tokenizerJson = tokenizerJson;
+        this.workDir = workDir;
+        this.manager = NDManager.newBaseManager();
+        this.params = LlamaParameters.initial(config, settings.seed(), manager);
+        this.optimizer = new AdamW(params, manager, settings.beta1(), settings.beta2(), 1e-8, settings.weightDecay());
+        resumeIfCheckpointed();
+        params.values().forEach(p -> p.setRequiresGradient(true));
+        this.model = LanguageModel.fromWeights(config, params, manager,
+                tokenizerJson == null ? null : TextTokenizer.load(tokenizerJson));
+    }
+
+    /** Optimizer steps taken so far. */
+    public long step() {
+        return step;
+    }
+
+    /** The log so far: one object per logged step or validation. */
+    public List<JsonObject> log() {
+        return List.copyOf(log);
+    }
+
+    /** The parameters by Hugging Face name (live arrays). */
+    public Map<String, NDArray> parameters() {
+        return params;
+    }
+
+    /** The model over the live parameters. */
+    public LanguageModel model() {
+        return model;
+    }
+
+    /** Trains until {@code settings.steps()}, or until {@code stopAfter} more steps; reports lines to {@code out}. */
+    public void train(Consumer<String> out) {
+        train(out, Long.MAX_VALUE);
+    }
+
+    /** Trains at most {@code stopAfter} steps (then returns, as an interruption would), checkpointing on the way. */
+    public void train(Consumer<String> out, long stopAfter) {
+        long until = stopAfter >= settings.steps() - step ? settings.steps() : step + stopAfter;
+        long started = System.nanoTime();
+        long startStep = step;
+        while (step < until) {
+            double lr = settings.learningRate(step);
+            double loss = 0;
+            double norm;
+            try (NDManager scope = manager.newSubManager()) {
+                for (int micro = 0; micro < settings.accumulation(); micro++) {
+                    var batch = data.batch(settings.seed(), step, micro, settings.batchSize(),
+                            settings.sequenceLength());
+                    try (NDManager forward = scope.newSubManager();
+                            GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray l = model.loss(batch, forward);
+                        collector.backward(l.div(settings.accumulation()));
+                        loss += l.getFloat() / settings.accumulation();
+                    }
+                }
+                Map<String, NDArray> grads = new LinkedHashMap<>();
+                NDArray squares = scope.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
+                for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                    NDArray g = e.getValue().getGradient();
+                    g.attach(scope);
+                    grads.put(e.getKey(), g);
+                    squares.addi(g.square().sum());
+                }
+                norm = Math.sqrt(squares.getFloat());
+                double scale = Math.min(1.0, settings.clipNorm() / (norm + 1e-6));
+                optimizer.step(params, grads, lr, scale, scope);
+                grads.values().forEach(g -> g.muli(0));
+            }
+            step++;
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double tokensPerSecond = (step - startStep) * settings.tokensPerStep() / seconds;
+            JsonObject entry = new JsonObject();
+            entry.addProperty("step", step);
+            entry.addProperty("lr", lr);
+            entry.addProperty("loss", loss);
+            entry.addProperty("grad_norm", norm);
+            if (step % 10 == 0 || step == settings.steps()) {
+                log.add(entry);
+                long remaining = settings.steps() - step;
+                out.accept(String.format("step %d/%d  loss %.4f  lr %.2e  grad-norm %.3f  %.0f tokens/s  ETA %.1f min",
+                        step, settings.steps(), loss, lr, norm, tokensPerSecond,
+                        remaining * settings.tokensPerStep() / tokensPerSecond / 60));
+            }
+            boolean last = step == settings.steps();
+            if ((settings.evalEvery() > 0 && step % settings.evalEvery() == 0) || last) {
+                JsonObject eval = validate(20_000);
+                log.add(eval);
+                out.accept("validation " + eval);
+            }
+            if ((settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0) || last
+                    || step == until) {
+                checkpoint();
+            }
+        }
+    }
+
+    /**
+     * Validation bits per character of each language on its first {@code maxChars} characters of validation text
+     * (all of it when {@code maxChars} is 0).
+     */
+    public JsonObject validate(int maxChars) {
+        JsonObject eval = new JsonObject();
+        eval.addProperty("step", step);
+        JsonObject bits = new JsonObject();
+        validation.forEach((lang, docs) -> {
+            List<String> part = new ArrayList<>();
+            int chars = 0;
+            for (String d : docs) {
+                if (maxChars > 0 && chars >= maxChars) {
+                    break;
+                }
+                part.add(d);
+                chars += d.length();
+            }
+            Perplexity p = model.perplexity(part, settings.sequenceLength(), settings.batchSize());
+            bits.addProperty(lang, Math.round(p.bitsPerCharacter() * 10000) / 10000.0);
+        });
+        eval.add("validation_bits_per_char", bits);
+        return eval;
+    }
+
+    /** Writes the trained model as a Hugging Face checkpoint directory. */
+    public void export(Path dir) {
+        LlamaCheckpointWriter.write(dir, config, params, tokenizerJson);
+    }
+
+    // ---- checkpoints ----
+
+    /** The folder of the latest complete checkpoint, named by {@code workDir/checkpoint/latest}, or null. */
+    private Path latestCheckpoint() throws IOException {
+        Path pointer = workDir.resolve("checkpoint").resolve("latest");
+        if (!Files.isRegularFile(pointer)) {
+            return null;
+        }
+        return workDir.resolve("checkpoint").resolve(Files.readString(pointer).strip());
+    }
+
+    /**
+     * Parameters, optimizer moments, step and log, written to a new folder {@code checkpoint/step-N}; only once it is
+     * complete does the {@code latest} pointer move to it (atomically), and older folders go. A run killed at any
+     * moment resumes from the last complete checkpoint.
+     */
+    void checkpoint() {
+        Path root = workDir.resolve("checkpoint");
+        String name = String.format("step-%08d", step);
+        Path dir = root.resolve(name);
+        try {
+            deleteTree(dir);
+            Files.createDirectories(dir);
+            SafetensorsWriter.write(dir.resolve("parameters.safetensors"), params, Map.of());
+            SafetensorsWriter.write(dir.resolve("optimizer.safetensors"), optimizer.state(), Map.of());
+            JsonObject state = new JsonObject();
+            state.addProperty("step", step);
+            state.addProperty("optimizer_steps", optimizer.steps());
+            state.add("settings", GSON.toJsonTree(settings));
+            state.add("config", LlamaCheckpointWriter.config(config));
+            JsonArray entries = new JsonArray();
+            log.forEach(entries::add);
+            state.add("log", entries);
+            Files.writeString(dir.resolve("state.json"), GSON.toJson(state));
+            Path pointer = root.resolve("latest.partial");
+            Files.writeString(pointer, name);
+            Files.move(pointer, root.resolve("latest"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            try (Stream<Path> old = Files.list(root)) {
+                for (Path p : old.filter(p -> Files.isDirectory(p) && !p.equals(dir)).toList()) {
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new CheckpointException(dir, "cannot write training checkpoint: " + e, e);
+        }
+    }
+
+    private void resumeIfCheckpointed() {
+        Path dir;
+        try {
+            dir = latestCheckpoint();
+        } catch (IOException e) {
+            throw new CheckpointException(workDir, "cannot read the checkpoint pointer: " + e, e);
+        }
+        if (dir == null) {
+            return;
+        }
+        Path stateFile = dir.resolve("state.json");
+        JsonObject state;
+        try {
+            state = JsonParser.parseString(Files.readString(stateFile)).getAsJsonObject();
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(stateFile, "cannot be read: " + e.getMessage(), e);
+        }
+        if (!state.get("settings").equals(GSON.toJsonTree(settings))
+                || !state.get("config").equals(LlamaCheckpointWriter.config(config))) {
+            throw new CheckpointException(stateFile, "the checkpoint was made with other settings or another model"
+                    + " configuration: use another work directory, or the same settings to resume");
+        }
+        try (SafetensorsFile p = SafetensorsFile.open(dir.resolve("parameters.safetensors"));
+                SafetensorsFile o = SafetensorsFile.open(dir.resolve("optimizer.safetensors"));
+                NDManager scratch = manager.newSubManager()) {
+            params.forEach((name, a) -> a.set(p.read(name, scratch, DataType.FLOAT32).toFloatArray()));
+            Map<String, NDArray> moments = new LinkedHashMap<>();
+            for (String name : o.entries().keySet()) {
+                moments.put(name, o.read(name, scratch, DataType.FLOAT32));
+            }
+            optimizer.restore(moments, state.get("optimizer_steps").getAsLong());
+        }
+        step = state.get("step").getAsLong();
+        state.getAsJsonArray("log").forEach(e -> log.add(e.getAsJsonObject()));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Frees the parameters and optimizer state. */
+    @Override
+    public void close() {
+        model.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,147 @@
+package org.langneurons.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.langneurons.io.CheckpointException;
+import org.langneurons.model.Architecture;
+import org.langneurons.model.LanguageModel;
+import org.langneurons.model.ModelConfig;
+import org.langneurons.model.RopeScaling;
+import org.langneurons.model.TokenBatch;
+
+/** The trainer on a tiny model and synthetic languages whose next token is predictable. */
+class TrainerTest {
+    static final ModelConfig TINY = new ModelConfig(Architecture.LLAMA, 64, 32, 2, 4, 2, 8, 48, 1e-5, 10000,
+            RopeScaling.NONE, true, false, 0, 256, 1, List.of(2L));
+
+    /** Two "languages": counting up by 1 through ids 3..32, and by 2 through ids 33..63. */
+    static TrainingData data() {
+        Map<String, long[]> streams = new LinkedHashMap<>();
+        long[] a = new long[600];
+        long[] b = new long[600];
+        for (int i = 0; i < 600; i++) {
+            a[i] = 3 + i % 30;
+            b[i] = 33 + (2 * i) % 31;
+        }
+        streams.put("a", a);
+        streams.put("b", b);
+        return new TrainingData(streams);
+    }
+
+    static TrainingConfig settings(int steps) {
+        return new TrainingConfig(16, 4, 2, steps, 1e-2, 1e-3, 2, 0.01, 0.9, 0.95, 1.0, 7, 0, 0);
+    }
+
+    private static Map<String, float[]> snapshot(Trainer t) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        t.parameters().forEach((k, v) -> out.put(k, v.toFloatArray()));
+        return out;
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun(@TempDir Path straight, @TempDir Path interrupted) {
+        Map<String, float[]> expected;
+        try (Trainer t = new Trainer(TINY, settings(8), data(), Map.of(), null, straight)) {
+            t.train(line -> { });
+            expected = snapshot(t);
+        }
+        try (Trainer first = new Trainer(TINY, settings(8), data(), Map.of(), null, interrupted)) {
+            first.train(line -> { }, 3); // "killed" after 3 steps, its checkpoint written
+            assertEquals(3, first.step());
+        }
+        try (Trainer resumed = new Trainer(TINY, settings(8), data(), Map.of(), null, interrupted)) {
+            assertEquals(3, resumed.step(), "resumes from the checkpoint");
+            resumed.train(line -> { });
+            assertEquals(8, resumed.step());
+            Map<String, float[]> got = snapshot(resumed);
+            expected.forEach((name, values) -> assertArrayEquals(values, got.get(name), name));
+        }
+    }
+
+    @Test
+    void otherSettingsDoNotResumeSilently(@TempDir Path dir) {
+        try (Trainer t = new Trainer(TINY, settings(4), data(), Map.of(), null, dir)) {
+            t.train(line -> { }, 2);
+        }
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> new Trainer(TINY, settings(5), data(), Map.of(), null, dir));
+        assertTrue(e.getMessage().contains("other settings"), e.getMessage());
+    }
+
+    @Test
+    void learnsAPredictablePattern(@TempDir Path dir) {
+        try (Trainer t = new Trainer(TINY, settings(60), data(), Map.of(), null, dir)) {
+            TokenBatch probe = data().batch(99, 0, 0, 8, 16);
+            double before = lossOf(t.model(), probe);
+            assertEquals(Math.log(64), before, 0.3, "an untrained model is near uniform");
+            t.train(line -> { });
+            double after = lossOf(t.model(), probe);
+            assertTrue(after < 0.5, "loss " + before + " -> " + after);
+            JsonObject last = t.log().get(t.log().size() - 1);
+            assertEquals(60, last.get("step").getAsInt());
+        }
+    }
+
+    @Test
+    void exportedCheckpointLoadsAndAgrees(@TempDir Path work, @TempDir Path out) {
+        try (Trainer t = new Trainer(TINY, settings(3), data(), Map.of(), null, work)) {
+            t.train(line -> { });
+            t.export(out);
+            long[] ids = {3, 4, 5, 6, 7};
+            float[] live = t.model().logits(ids)[0][4];
+            try (LanguageModel loaded = LanguageModel.load(out)) {
+                assertEquals(TINY.layers(), loaded.config().layers());
+                assertEquals(TINY.tieEmbeddings(), loaded.config().tieEmbeddings());
+                assertArrayEquals(live, loaded.logits(ids)[0][4], 1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void gradientMatchesFiniteDifference() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> params = LlamaParameters.initial(TINY, 3, m);
+            params.values().forEach(p -> p.setRequiresGradient(true));
+            TokenBatch batch = data().batch(1, 0, 0, 2, 12);
+            try (LanguageModel model = LanguageModel.fromWeights(TINY, params, m, null)) {
+                String name = "model.layers.1.mlp.gate_proj.weight";
+                NDArray w = params.get(name);
+                float analytic;
+                try (NDManager scope = m.newSubManager();
+                        GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                    c.backward(model.loss(batch, scope));
+                    analytic = w.getGradient().getFloat(5, 7);
+                }
+                float original = w.getFloat(5, 7);
+                double h = 1e-2;
+                w.set(new ai.djl.ndarray.index.NDIndex("5, 7"), (float) (original + h));
+                double up = lossOf(model, batch);
+                w.set(new ai.djl.ndarray.index.NDIndex("5, 7"), (float) (original - h));
+                double down = lossOf(model, batch);
+                w.set(new ai.djl.ndarray.index.NDIndex("5, 7"), original);
+                assertEquals((up - down) / (2 * h), analytic, 2e-4 + 0.02 * Math.abs(analytic));
+                assertTrue(Math.abs(analytic) > 1e-5, "a gradient reaches the MLP");
+            }
+        }
+    }
+
+    private static double lossOf(LanguageModel model, TokenBatch batch) {
+        try (NDManager scope = model.manager().newSubManager()) {
+            return model.loss(batch, scope).getFloat();
+        }
+    }
+}
