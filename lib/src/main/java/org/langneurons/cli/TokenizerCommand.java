@@ -1,0 +1,65 @@
+package org.langneurons.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.langneurons.corpus.Corpus;
+import org.langneurons.corpus.Language;
+import org.langneurons.corpus.Split;
+import org.langneurons.io.TextTokenizer;
+import org.langneurons.train.BpeTrainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tokenizer train}: a balanced byte-level BPE tokenizer from a corpus's training split. */
+@Command(name = "tokenizer", mixinStandardHelpOptions = true, description = "Train tokenizers.",
+        subcommands = TokenizerCommand.Train.class)
+final class TokenizerCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Train a byte-level BPE tokenizer on the training split of a corpus, with the same number"
+                + " of characters from every language, and save it as a Hugging Face tokenizer.json.",
+                "Prints tokens per character of every language's validation split."})
+    static final class Train implements Runnable {
+        @Option(names = "--corpus", required = true, paramLabel = "DIR", description = "A corpus (corpus build).")
+        Path corpus;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The tokenizer.json to write.")
+        Path out;
+
+        @Option(names = "--langs", defaultValue = "all", description = "Languages (default: ${DEFAULT-VALUE}).")
+        String langs;
+
+        @Option(names = "--vocab-size", defaultValue = "8192", description = "Default: ${DEFAULT-VALUE}.")
+        int vocabSize;
+
+        @Option(names = "--chars-per-language", defaultValue = "300000", description = "Default: ${DEFAULT-VALUE}.")
+        long charsPerLanguage;
+
+        @Override
+        public void run() {
+            Corpus c = Corpus.open(corpus);
+            Map<String, List<String>> train = new LinkedHashMap<>();
+            Map<String, List<String>> validation = new LinkedHashMap<>();
+            for (Language lang : Language.parseList(langs)) {
+                train.put(lang.code(), c.documents(lang.code(), Split.TRAIN));
+                validation.put(lang.code(), c.documents(lang.code(), Split.VALIDATION));
+            }
+            var settings = BpeTrainer.Settings.defaults().withVocabSize(vocabSize)
+                    .withCharsPerLanguage(charsPerLanguage);
+            var result = BpeTrainer.trainWithReport(train, settings);
+            result.model().save(out);
+            System.out.printf("%s: %d tokens, trained in %.1f s%n", out, result.model().vocabSize(),
+                    result.millis() / 1000.0);
+            try (TextTokenizer tokenizer = TextTokenizer.load(out)) {
+                BpeTrainer.tokensPerCharacter(tokenizer, validation).forEach((lang, t) ->
+                        System.out.printf("%-4s %s%n", lang, t));
+            }
+        }
+    }
+}

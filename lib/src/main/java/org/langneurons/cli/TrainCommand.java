@@ -1,0 +1,129 @@
+package org.langneurons.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.langneurons.corpus.Corpus;
+import org.langneurons.corpus.Language;
+import org.langneurons.corpus.Split;
+import org.langneurons.io.CheckpointException;
+import org.langneurons.io.TextTokenizer;
+import org.langneurons.model.Architecture;
+import org.langneurons.model.ModelConfig;
+import org.langneurons.model.RopeScaling;
+import org.langneurons.train.BpeModel;
+import org.langneurons.train.Trainer;
+import org.langneurons.train.TrainingConfig;
+import org.langneurons.train.TrainingData;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code train}: trains a Llama-architecture model from scratch on a corpus, checkpointing in {@code --work} (a rerun
+ * of the same command resumes), and writes a Hugging Face checkpoint to {@code --out} with its training log.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a Llama-architecture model from scratch on a corpus's training split (languages sampled"
+            + " uniformly), with validation bits per character per language.",
+            "Checkpoints go to --work; running the same command again resumes. The result is a Hugging Face"
+            + " checkpoint in --out, with training-log.json."})
+final class TrainCommand implements Runnable {
+    @Option(names = "--corpus", required = true, paramLabel = "DIR") Path corpus;
+    @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "tokenizer.json") Path tokenizer;
+    @Option(names = "--work", required = true, paramLabel = "DIR", description = "Checkpoints and logs.") Path work;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The trained checkpoint.") Path out;
+    @Option(names = "--langs", defaultValue = "all") String langs;
+
+    @Option(names = "--layers", defaultValue = "4") int layers;
+    @Option(names = "--hidden", defaultValue = "256") int hidden;
+    @Option(names = "--heads", defaultValue = "4") int heads;
+    @Option(names = "--kv-heads", defaultValue = "4") int kvHeads;
+    @Option(names = "--intermediate", defaultValue = "688") int intermediate;
+    @Option(names = "--rope-theta", defaultValue = "10000") double ropeTheta;
+    @Option(names = "--max-positions", defaultValue = "1024") int maxPositions;
+
+    @Option(names = "--seq-length", defaultValue = "256") int seqLength;
+    @Option(names = "--batch", defaultValue = "16") int batch;
+    @Option(names = "--accumulation", defaultValue = "1") int accumulation;
+    @Option(names = "--steps", defaultValue = "2000") int steps;
+    @Option(names = "--lr", defaultValue = "3e-3") double lr;
+    @Option(names = "--min-lr", defaultValue = "3e-4") double minLr;
+    @Option(names = "--warmup", defaultValue = "100") int warmup;
+    @Option(names = "--weight-decay", defaultValue = "0.1") double weightDecay;
+    @Option(names = "--clip", defaultValue = "1.0") double clip;
+    @Option(names = "--seed", defaultValue = "1234") long seed;
+    @Option(names = "--eval-every", defaultValue = "250") int evalEvery;
+    @Option(names = "--checkpoint-every", defaultValue = "50") int checkpointEvery;
+
+    @Override
+    public void run() {
+        Corpus c = Corpus.open(corpus);
+        Map<String, List<String>> train = new LinkedHashMap<>();
+        Map<String, List<String>> validation = new LinkedHashMap<>();
+        for (Language lang : Language.parseList(langs)) {
+            train.put(lang.code(), c.documents(lang.code(), Split.TRAIN));
+            validation.put(lang.code(), c.documents(lang.code(), Split.VALIDATION));
+        }
+        int vocab;
+        TrainingData data;
+        try (TextTokenizer tok = TextTokenizer.load(tokenizer)) {
+            vocab = vocabSize(tokenizer);
+            data = TrainingData.tokenize(train, tok, BpeModel.EOS_ID);
+        }
+        System.out.println("training tokens per language: " + data.tokenCounts());
+        ModelConfig config = new ModelConfig(Architecture.LLAMA, vocab, hidden, layers, heads, kvHeads,
+                hidden / heads, intermediate, 1e-5, ropeTheta, RopeScaling.NONE, true, false, 0, maxPositions,
+                BpeModel.BOS_ID, List.of((long) BpeModel.EOS_ID));
+        TrainingConfig settings = new TrainingConfig(seqLength, batch, accumulation, steps, lr, minLr, warmup,
+                weightDecay, 0.9, 0.95, clip, seed, evalEvery, checkpointEvery);
+        try (Trainer trainer = new Trainer(config, settings, data, validation, tokenizer, work)) {
+            if (trainer.step() > 0) {
+                System.out.println("resuming at step " + trainer.step());
+            }
+            trainer.train(System.out::println);
+            JsonObject full = trainer.validate(0);
+            System.out.println("final validation (all text) " + full);
+            trainer.export(out);
+            writeLog(trainer, settings, data, full);
+        }
+    }
+
+    private void writeLog(Trainer trainer, TrainingConfig settings, TrainingData data, JsonObject finalEval) {
+        JsonObject log = new JsonObject();
+        var gson = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+        log.add("settings", gson.toJsonTree(settings));
+        log.add("training_tokens_per_language", gson.toJsonTree(data.tokenCounts()));
+        log.add("final_validation", finalEval);
+        JsonArray entries = new JsonArray();
+        trainer.log().forEach(entries::add);
+        log.add("log", entries);
+        try {
+            Files.writeString(out.resolve("training-log.json"), gson.toJson(log) + "\n");
+        } catch (IOException e) {
+            throw new CheckpointException(out, "cannot write training-log.json: " + e, e);
+        }
+    }
+
+    /** One more than the largest token id of the tokenizer's vocabulary and added tokens. */
+    private static int vocabSize(Path tokenizerJson) {
+        try {
+            var json = com.google.gson.JsonParser.parseString(Files.readString(tokenizerJson)).getAsJsonObject();
+            int max = -1;
+            for (var e : json.getAsJsonObject("model").getAsJsonObject("vocab").entrySet()) {
+                max = Math.max(max, e.getValue().getAsInt());
+            }
+            for (var t : json.getAsJsonArray("added_tokens")) {
+                max = Math.max(max, t.getAsJsonObject().get("id").getAsInt());
+            }
+            return max + 1;
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(tokenizerJson, "cannot read the vocabulary size: " + e.getMessage(), e);
+        }
+    }
+}

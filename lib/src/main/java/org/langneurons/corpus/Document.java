@@ -1,0 +1,11 @@
+package org.langneurons.corpus;
+
+/**
+ * One document: a paragraph (or an article, or a group of UI messages) of plain text without line breaks.
+ *
+ * @param id alignment id {@code source:unit#part}, shared by the translations of the same text where the source is
+ *        parallel; {@code null} when there is none
+ * @param text the text
+ */
+public record Document(String id, String text) {
+}
