@@ -1,7 +1,6 @@
 package org.langneurons.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.langneurons.corpus.Corpus;
@@ -44,12 +43,9 @@ final class TokenizerCommand implements Runnable {
         @Override
         public void run() {
             Corpus c = Corpus.open(corpus);
-            Map<String, List<String>> train = new LinkedHashMap<>();
-            Map<String, List<String>> validation = new LinkedHashMap<>();
-            for (Language lang : Language.parseList(langs)) {
-                train.put(lang.code(), c.documents(lang.code(), Split.TRAIN));
-                validation.put(lang.code(), c.documents(lang.code(), Split.VALIDATION));
-            }
+            List<Language> languages = Language.parseList(langs);
+            Map<String, List<String>> train = c.documents(languages, Split.TRAIN);
+            Map<String, List<String>> validation = c.documents(languages, Split.VALIDATION);
             var settings = BpeTrainer.Settings.defaults().withVocabSize(vocabSize)
                     .withCharsPerLanguage(charsPerLanguage);
             var result = BpeTrainer.trainWithReport(train, settings);

@@ -112,10 +112,16 @@ public final class Corpus {
         return lines(lang, split, ".txt");
     }
 
+    /** The documents of a split for each of {@code languages}, in their order. */
+    public java.util.Map<String, List<String>> documents(List<Language> languages, Split split) {
+        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        languages.forEach(lang -> out.put(lang.code(), documents(lang.code(), split)));
+        return out;
+    }
+
     /** The alignment ids of the documents of a split ({@code -} where a document has none), line by line. */
     public List<String> ids(String lang, Split split) {
-        List<String> ids = lines(lang, split, ".ids");
-        return ids;
+        return lines(lang, split, ".ids");
     }
 
     /** Characters (code points) of a split as the manifest records them (also for a split that is not present). */

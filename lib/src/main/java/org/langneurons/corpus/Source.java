@@ -96,7 +96,7 @@ record Source(String id, String registry, String title, String license, String c
             "MPL-2.0", "1998-2010, Mozilla Project (and the Mozilla localization teams)",
             "UI strings (short): up to " + UiMessages.PER_DOCUMENT + " messages of one Fluent or .properties file "
                     + "joined with spaces per document; ids firefox:FILE#K, parallel at the FILE level",
-            "153.7.0esr-1~deb12u1", map(new Object[][] {
+            "153.8.0esr-1~deb12u1", map(new Object[][] {
                 {BN, "firefox-esr-l10n-bn", "bn"}, {HI, "firefox-esr-l10n-hi-in", "hi-IN"},
                 {KN, "firefox-esr-l10n-kn", "kn"}, {MR, "firefox-esr-l10n-mr", "mr"},
                 {PA, "firefox-esr-l10n-pa-in", "pa-IN"}, {TA, "firefox-esr-l10n-ta", "ta"},

@@ -245,6 +245,45 @@ public final class SafetensorsFile implements AutoCloseable {
         return out;
     }
 
+    /** The values of an F64 tensor of {@code count} elements, on the host. */
+    public double[] readF64(String name, long count) {
+        double[] out = new double[(int) count];
+        hostBytes(name, "F64", count).asDoubleBuffer().get(out);
+        return out;
+    }
+
+    /** The values of an F32 tensor of {@code count} elements, on the host. */
+    public float[] readF32(String name, long count) {
+        float[] out = new float[(int) count];
+        hostBytes(name, "F32", count).asFloatBuffer().get(out);
+        return out;
+    }
+
+    /** The values of an I64 tensor of {@code count} elements, on the host. */
+    public long[] readI64(String name, long count) {
+        long[] out = new long[(int) count];
+        hostBytes(name, "I64", count).asLongBuffer().get(out);
+        return out;
+    }
+
+    private ByteBuffer hostBytes(String name, String dtype, long count) {
+        Entry e = entry(name);
+        if (!e.dtype().equals(dtype) || e.numel() != count) {
+            throw new CheckpointException(path, "tensor '" + name + "' is " + e.dtype() + " with "
+                    + e.numel() + " elements " + java.util.Arrays.toString(e.shape()) + ", expected " + dtype
+                    + " with " + count);
+        }
+        if (e.end() - e.begin() > Integer.MAX_VALUE) {
+            throw new CheckpointException(path, "tensor '" + name + "' is too large to read onto the host");
+        }
+        try {
+            return channel.map(FileChannel.MapMode.READ_ONLY, e.begin(), e.end() - e.begin())
+                    .order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException ex) {
+            throw new CheckpointException(path, "cannot map tensor '" + name + "': " + ex, ex);
+        }
+    }
+
     /** Rows {@code [firstRow, firstRow + rowCount)} of a tensor (the whole of a scalar). */
     private NDArray readRows(Entry e, SafetensorsDtype dtype, long firstRow, long rowCount, NDManager manager,
             DataType target) {

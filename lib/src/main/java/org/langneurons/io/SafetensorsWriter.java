@@ -12,53 +12,121 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Writes float32 tensors as one {@code .safetensors} file, tensors sorted by name, header padded to 8 bytes, so the
- * same tensors always give the same bytes. The file is written beside its destination and moved into place, so a
- * crash never leaves a truncated file under the final name.
+ * Writes tensors as one {@code .safetensors} file, tensors sorted by name, header padded to 8 bytes, so the same
+ * tensors always give the same bytes. Model weights are stored as F32 or F16; host arrays ({@link HostTensor}) as
+ * F64, F32 or I64, for statistics that must survive a save exactly. The file is written beside its destination and
+ * moved into place, so a crash never leaves a truncated file under the final name.
  */
 public final class SafetensorsWriter {
     private SafetensorsWriter() {
     }
 
-    private static float[] values(NDArray a) {
-        if (a.getDataType() == DataType.FLOAT32) {
-            return a.toFloatArray();
+    /**
+     * A tensor held on the host: its safetensors dtype, shape and little-endian bytes.
+     *
+     * <pre>{@code
+     * SafetensorsWriter.writeHost(file, Map.of("count", HostTensor.of(new long[] {3, 4}, 2)), Map.of());
+     * }</pre>
+     */
+    public record HostTensor(String dtype, long[] shape, byte[] data) {
+        public HostTensor {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            if (n * SafetensorsDtype.byteWidth(dtype) != data.length) {
+                throw new IllegalArgumentException(dtype + " tensor of shape " + java.util.Arrays.toString(shape)
+                        + " needs " + n * SafetensorsDtype.byteWidth(dtype) + " bytes, got " + data.length);
+            }
         }
-        try (NDArray widened = a.toType(DataType.FLOAT32, false)) {
-            return widened.toFloatArray();
+
+        private static ByteBuffer buffer(int bytes) {
+            return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        /** An F64 tensor. */
+        public static HostTensor of(double[] values, long... shape) {
+            ByteBuffer b = buffer(values.length * 8);
+            b.asDoubleBuffer().put(values);
+            return new HostTensor("F64", shape, b.array());
+        }
+
+        /** An F32 tensor. */
+        public static HostTensor of(float[] values, long... shape) {
+            ByteBuffer b = buffer(values.length * 4);
+            b.asFloatBuffer().put(values);
+            return new HostTensor("F32", shape, b.array());
+        }
+
+        /** An I64 tensor. */
+        public static HostTensor of(long[] values, long... shape) {
+            ByteBuffer b = buffer(values.length * 8);
+            b.asLongBuffer().put(values);
+            return new HostTensor("I64", shape, b.array());
         }
     }
 
-    /** Writes {@code tensors} (any float dtype, stored as F32) with {@code metadata} to {@code file}. */
+    /** {@code a} as a host tensor stored as {@code stored} (FLOAT32 or FLOAT16, rounded to nearest even). */
+    private static HostTensor host(String name, NDArray a, DataType stored) {
+        if (!a.getDataType().isFloating()) {
+            throw new IllegalArgumentException("tensor '" + name + "' is " + a.getDataType()
+                    + ": only float tensors are written");
+        }
+        try (NDArray converted = a.getDataType() == stored ? null : a.toType(stored, false)) {
+            // the engine's order is the host's: little-endian on x86 and ARM
+            ByteBuffer data = (converted == null ? a : converted).toByteBuffer();
+            byte[] out = new byte[data.remaining()];
+            data.get(out);
+            return new HostTensor(stored == DataType.FLOAT32 ? "F32" : "F16", a.getShape().getShape(), out);
+        }
+    }
+
+    /** Writes {@code tensors} (any float dtype) as F32 with {@code metadata} to {@code file}. */
     public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) {
-        SortedMap<String, NDArray> sorted = new TreeMap<>(tensors);
+        write(file, tensors, metadata, DataType.FLOAT32);
+    }
+
+    /**
+     * Writes {@code tensors} (any float dtype) stored as {@code stored}: FLOAT32, or FLOAT16 (rounded to nearest
+     * even by the engine) to halve the file.
+     */
+    public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata,
+            DataType stored) {
+        if (stored != DataType.FLOAT32 && stored != DataType.FLOAT16) {
+            throw new IllegalArgumentException("tensors are stored as FLOAT32 or FLOAT16, not " + stored);
+        }
+        Map<String, HostTensor> host = new LinkedHashMap<>();
+        tensors.forEach((name, a) -> host.put(name, host(name, a, stored)));
+        writeHost(file, host, metadata);
+    }
+
+    /** Writes host tensors with {@code metadata} to {@code file}. */
+    public static void writeHost(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) {
+        SortedMap<String, HostTensor> sorted = new TreeMap<>(tensors);
         JsonObject header = new JsonObject();
         JsonObject meta = new JsonObject();
         meta.addProperty("format", "pt");
         metadata.forEach(meta::addProperty);
         header.add("__metadata__", meta);
         long offset = 0;
-        for (Map.Entry<String, NDArray> e : sorted.entrySet()) {
-            NDArray a = e.getValue();
-            if (!a.getDataType().isFloating()) {
-                throw new IllegalArgumentException("tensor '" + e.getKey() + "' is " + a.getDataType()
-                        + ": only float tensors are written");
-            }
+        for (Map.Entry<String, HostTensor> e : sorted.entrySet()) {
+            HostTensor t = e.getValue();
             JsonObject entry = new JsonObject();
-            entry.addProperty("dtype", "F32");
+            entry.addProperty("dtype", t.dtype());
             JsonArray shape = new JsonArray();
-            for (long d : a.getShape().getShape()) {
+            for (long d : t.shape()) {
                 shape.add(d);
             }
             entry.add("shape", shape);
             JsonArray offsets = new JsonArray();
             offsets.add(offset);
-            offset += a.size() * 4;
+            offset += t.data().length;
             offsets.add(offset);
             entry.add("data_offsets", offsets);
             header.add(e.getKey(), entry);
@@ -71,11 +139,8 @@ public final class SafetensorsWriter {
             out.write(length.array());
             out.write(json);
             out.write(" ".repeat(padded - json.length).getBytes(StandardCharsets.US_ASCII));
-            for (NDArray a : sorted.values()) {
-                float[] values = values(a);
-                ByteBuffer data = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                data.asFloatBuffer().put(values);
-                out.write(data.array());
+            for (HostTensor t : sorted.values()) {
+                out.write(t.data());
             }
         } catch (IOException e) {
             throw new CheckpointException(file, "cannot be written: " + e, e);

@@ -1,6 +1,7 @@
 package org.langneurons.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
@@ -21,12 +22,23 @@ public final class LlamaCheckpointWriter {
     private LlamaCheckpointWriter() {
     }
 
-    /** Writes {@code params} of a model of config {@code c} into {@code dir}, with a copy of {@code tokenizerJson}. */
+    /** Writes {@code params} (stored as F32) into {@code dir}, with a copy of {@code tokenizerJson}. */
     public static void write(Path dir, ModelConfig c, Map<String, NDArray> params, Path tokenizerJson) {
+        write(dir, c, params, tokenizerJson, DataType.FLOAT32);
+    }
+
+    /**
+     * Writes {@code params} of a model of config {@code c} into {@code dir} stored as {@code stored} (FLOAT32 or
+     * FLOAT16), with a copy of {@code tokenizerJson}.
+     */
+    public static void write(Path dir, ModelConfig c, Map<String, NDArray> params, Path tokenizerJson,
+            DataType stored) {
         try {
             Files.createDirectories(dir);
             var gson = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
-            Files.writeString(dir.resolve("config.json"), gson.toJson(config(c)) + "\n");
+            JsonObject config = config(c);
+            config.addProperty("torch_dtype", stored == DataType.FLOAT16 ? "float16" : "float32");
+            Files.writeString(dir.resolve("config.json"), gson.toJson(config) + "\n");
             JsonObject generation = new JsonObject();
             generation.addProperty("_from_model_config", true);
             generation.addProperty("bos_token_id", c.bosTokenId());
@@ -39,7 +51,7 @@ public final class LlamaCheckpointWriter {
         } catch (IOException e) {
             throw new CheckpointException(dir, "cannot write checkpoint: " + e, e);
         }
-        SafetensorsWriter.write(dir.resolve("model.safetensors"), params, Map.of());
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), params, Map.of(), stored);
     }
 
     /** config.json of a Llama model as transformers 4.45 writes it. */

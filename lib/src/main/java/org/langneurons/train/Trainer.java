@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.langneurons.eval.LanguageQuality;
 import org.langneurons.io.CheckpointException;
 import org.langneurons.io.SafetensorsFile;
 import org.langneurons.io.SafetensorsWriter;
@@ -173,15 +174,7 @@ public final class Trainer implements AutoCloseable {
         eval.addProperty("step", step);
         JsonObject bits = new JsonObject();
         validation.forEach((lang, docs) -> {
-            List<String> part = new ArrayList<>();
-            int chars = 0;
-            for (String d : docs) {
-                if (maxChars > 0 && chars >= maxChars) {
-                    break;
-                }
-                part.add(d);
-                chars += d.length();
-            }
+            List<String> part = LanguageQuality.firstCharacters(docs, maxChars);
             Perplexity p = model.perplexity(part, settings.sequenceLength(), settings.batchSize());
             bits.addProperty(lang, Math.round(p.bitsPerCharacter() * 10000) / 10000.0);
         });
@@ -189,9 +182,14 @@ public final class Trainer implements AutoCloseable {
         return eval;
     }
 
-    /** Writes the trained model as a Hugging Face checkpoint directory. */
+    /** Writes the trained model as a Hugging Face checkpoint directory, weights stored as F32. */
     public void export(Path dir) {
-        LlamaCheckpointWriter.write(dir, config, params, tokenizerJson);
+        export(dir, DataType.FLOAT32);
+    }
+
+    /** Writes the trained model as a Hugging Face checkpoint directory, weights stored as {@code stored}. */
+    public void export(Path dir, DataType stored) {
+        LlamaCheckpointWriter.write(dir, config, params, tokenizerJson, stored);
     }
 
     // ---- checkpoints ----

@@ -1,0 +1,50 @@
+package org.langneurons.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.langneurons.corpus.Corpus;
+import org.langneurons.eval.LanguageQuality;
+import org.langneurons.model.LanguageModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code evaluate}: bits per character per language on a corpus's validation split, against a unigram baseline. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Bits per character of every language's validation text, beside a unigram character model's.")
+final class EvaluateCommand implements Runnable {
+    @Mixin
+    ModelOptions options;
+
+    @Option(names = "--corpus", paramLabel = "DIR", description = "A corpus (default: the embedded one).")
+    Path corpus;
+
+    @Option(names = "--max-chars", defaultValue = "0", description = "Characters per language, 0 = all (default).")
+    int maxChars;
+
+    @Option(names = "--json", description = "Print the table as JSON.")
+    boolean json;
+
+    @Override
+    public void run() {
+        Corpus c = corpus == null ? Corpus.openDefault() : Corpus.open(corpus);
+        try (LanguageModel model = options.load()) {
+            List<LanguageQuality> table = LanguageQuality.measure(model, c, maxChars);
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                table.forEach(q -> out.put(q.language(), Map.of("characters", q.characters(), "tokens", q.tokens(),
+                        "bits_per_character", q.bitsPerCharacter(), "unigram_bits_per_character",
+                        q.unigramBitsPerCharacter())));
+                Json.print(System.out, out);
+                return;
+            }
+            System.out.printf("%-5s %10s %12s %14s %10s%n", "lang", "chars", "tokens/char", "bits/char", "unigram");
+            for (LanguageQuality q : table) {
+                System.out.printf("%-5s %10d %12.3f %14.3f %10.3f%n", q.language(), q.characters(),
+                        q.tokensPerCharacter(), q.bitsPerCharacter(), q.unigramBitsPerCharacter());
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.langneurons.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.langneurons.corpus.Corpus;
+import org.langneurons.corpus.Split;
+import org.langneurons.model.LanguageModel;
+import org.langneurons.model.Perplexity;
+
+/**
+ * How well a model knows one language, on its validation text: bits per character (comparable across tokenizers),
+ * the same for a unigram character model estimated on the language's identification text, and tokens per character.
+ *
+ * <pre>{@code
+ * List<LanguageQuality> table = LanguageQuality.measure(model, Corpus.openDefault(), 0);
+ * }</pre>
+ *
+ * @param language          language code
+ * @param characters        characters scored
+ * @param tokens            tokens predicted
+ * @param bitsPerCharacter  the model's bits per character
+ * @param unigramBitsPerCharacter the unigram baseline's
+ */
+public record LanguageQuality(String language, long characters, long tokens, double bitsPerCharacter,
+        double unigramBitsPerCharacter) {
+
+    /** Tokens per character. */
+    public double tokensPerCharacter() {
+        return (double) tokens / characters;
+    }
+
+    /**
+     * Measures every language of {@code corpus} on at most {@code maxChars} characters of its validation split (0 for
+     * all of it), in windows of 256 tokens.
+     */
+    public static List<LanguageQuality> measure(LanguageModel model, Corpus corpus, int maxChars) {
+        List<LanguageQuality> out = new ArrayList<>();
+        for (String lang : corpus.languages()) {
+            List<String> docs = firstCharacters(corpus.documents(lang, Split.VALIDATION), maxChars);
+            Perplexity p = model.perplexity(docs, 256, 16);
+            double unigram = CharacterUnigram.bitsPerCharacter(corpus.documents(lang, Split.IDENTIFICATION), docs);
+            out.add(new LanguageQuality(lang, p.characters(), p.tokens(), p.bitsPerCharacter(), unigram));
+        }
+        return out;
+    }
+
+    /** The first documents of {@code docs} up to {@code maxChars} characters (all for 0). */
+    public static List<String> firstCharacters(List<String> docs, int maxChars) {
+        List<String> out = new ArrayList<>();
+        long chars = 0;
+        for (String d : docs) {
+            if (maxChars > 0 && chars >= maxChars) {
+                break;
+            }
+            out.add(d);
+            chars += d.length();
+        }
+        return out;
+    }
+}
