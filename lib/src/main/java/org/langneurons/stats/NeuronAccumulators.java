@@ -1,0 +1,156 @@
+package org.langneurons.stats;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import org.langneurons.hooks.HookContext;
+import org.langneurons.hooks.HookName;
+
+/**
+ * Per-layer accumulators of {@link ActivationStatistics} on the model's device, updated by a reading hook at every
+ * layer: counts, sums, extremes, per-batch percentiles and, given thresholds, the fraction of positions above them.
+ * Started from existing statistics, it continues from their exact values, so a resumed run adds in the same order
+ * as an unbroken one.
+ */
+final class NeuronAccumulators implements AutoCloseable {
+    private final NDManager manager;
+    private final ActivationStatistics start;
+    private final boolean includePadding;
+    private final double[] percentiles;
+    private final int neurons;
+    private final NDArray[] overZero, sum, sumSquares, min, max, percentileSums;
+    private final NDArray[] thresholds, aboveSums;     // null without a relevance pass
+    private long tokens;
+    private long batches;
+    private long batchPositions;
+
+    NeuronAccumulators(NDManager parent, ActivationStatistics start, boolean includePadding) {
+        this.manager = parent.newSubManager();
+        this.start = start;
+        this.includePadding = includePadding;
+        this.percentiles = start.percentiles();
+        this.neurons = start.neurons();
+        int layers = start.layers();
+        overZero = new NDArray[layers];
+        sum = new NDArray[layers];
+        sumSquares = new NDArray[layers];
+        min = new NDArray[layers];
+        max = new NDArray[layers];
+        percentileSums = new NDArray[layers];
+        // continue from the start's exact values, so a resumed run adds in the same order as an unbroken one
+        long[] oz = start.overZero();
+        double[] s0 = start.sum(), sq = start.sumSquares();
+        float[] mn = start.min(), mx = start.max();
+        double[] ps = percentiles;
+        for (int l = 0; l < layers; l++) {
+            int from = l * neurons, to = from + neurons;
+            overZero[l] = manager.create(Arrays.copyOfRange(oz, from, to));
+            sum[l] = manager.create(Arrays.copyOfRange(s0, from, to));
+            sumSquares[l] = manager.create(Arrays.copyOfRange(sq, from, to));
+            min[l] = manager.create(Arrays.copyOfRange(mn, from, to));
+            max[l] = manager.create(Arrays.copyOfRange(mx, from, to));
+            double[] p = new double[ps.length * neurons];
+            for (int j = 0; j < ps.length; j++) {
+                System.arraycopy(start.percentileSum(ps[j]), from, p, j * neurons, neurons);
+            }
+            percentileSums[l] = manager.create(p, new Shape(ps.length, neurons));
+        }
+        if (start.hasRelevance()) {
+            float[] thr = start.thresholds();
+            double[] above = start.aboveThresholdSums();
+            thresholds = new NDArray[layers];
+            aboveSums = new NDArray[layers];
+            for (int l = 0; l < layers; l++) {
+                thresholds[l] = manager.create(Arrays.copyOfRange(thr, l * neurons, (l + 1) * neurons));
+                aboveSums[l] = manager.create(Arrays.copyOfRange(above, l * neurons, (l + 1) * neurons));
+            }
+        } else {
+            thresholds = null;
+            aboveSums = null;
+        }
+        tokens = start.tokens();
+        batches = start.batches();
+    }
+
+    void beginBatch(long positions) {
+        batchPositions = positions;
+    }
+
+    void endBatch() {
+        tokens += batchPositions;
+        batches++;
+    }
+
+    /** The hook: [B, T, I] activation of one layer, masked to the counted positions. */
+    NDArray observe(HookName name, NDArray activation, HookContext ctx) {
+        int l = name.layer();
+        NDArray x = activation.toType(DataType.FLOAT32, false).reshape(-1, neurons);    // [B*T, I]
+        if (!includePadding) {
+            NDArray real = ctx.newTokenMask().reshape(-1, 1).eq(1).broadcast(x.getShape());
+            x = x.booleanMask(real).reshape(-1, neurons);                               // [N, I]
+        }
+        overZero[l].addi(x.gt(0).toType(DataType.INT64, false).sum(new int[] {0}));
+        NDArray x64 = x.toType(DataType.FLOAT64, false);
+        sum[l].addi(x64.sum(new int[] {0}));
+        sumSquares[l].addi(x64.mul(x64).sum(new int[] {0}));
+        replace(min, l, min[l].minimum(x.min(new int[] {0})));
+        replace(max, l, max[l].maximum(x.max(new int[] {0})));
+        long n = x.getShape().get(0);
+        if (thresholds != null) {
+            aboveSums[l].addi(x.gt(thresholds[l]).toType(DataType.FLOAT64, false).sum(new int[] {0}).div(n));
+        }
+        double[] ps = percentiles;
+        if (ps.length > 0) {
+            NDArray sorted = x64.sort(0);
+            for (int j = 0; j < ps.length; j++) {
+                double pos = ps[j] / 100 * (n - 1);
+                long lo = (long) Math.floor(pos), hi = Math.min(lo + 1, n - 1);
+                NDArray a = sorted.get(lo), b = sorted.get(hi);
+                percentileSums[l].get(j).addi(a.add(b.sub(a).mul(pos - lo)));
+            }
+        }
+        return activation;
+    }
+
+    private void replace(NDArray[] arrays, int l, NDArray value) {
+        value.attach(manager);
+        arrays[l].close();
+        arrays[l] = value;
+    }
+
+    /** The statistics so far, on the host. */
+    ActivationStatistics snapshot() {
+        int layers = start.layers(), n = layers * neurons;
+        long[] oz = new long[n];
+        double[] s = new double[n], sq = new double[n];
+        float[] mn = new float[n], mx = new float[n];
+        double[][] ps = new double[percentiles.length][n];
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(overZero[l].toLongArray(), 0, oz, l * neurons, neurons);
+            System.arraycopy(sum[l].toDoubleArray(), 0, s, l * neurons, neurons);
+            System.arraycopy(sumSquares[l].toDoubleArray(), 0, sq, l * neurons, neurons);
+            System.arraycopy(min[l].toFloatArray(), 0, mn, l * neurons, neurons);
+            System.arraycopy(max[l].toFloatArray(), 0, mx, l * neurons, neurons);
+            double[] p = percentileSums[l].toDoubleArray();
+            for (int j = 0; j < ps.length; j++) {
+                System.arraycopy(p, j * neurons, ps[j], l * neurons, neurons);
+            }
+        }
+        double[] above = null;
+        if (aboveSums != null) {
+            above = new double[n];
+            for (int l = 0; l < layers; l++) {
+                System.arraycopy(aboveSums[l].toDoubleArray(), 0, above, l * neurons, neurons);
+            }
+        }
+        return new ActivationStatistics(start.language(), start.tensor(), layers, neurons, tokens, batches, oz, s,
+                sq, mn, mx, percentiles, ps, start.info(), start.hasRelevance() ? start.thresholds() : null, above);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,221 @@
+package org.langneurons.stats;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.langneurons.Fixtures;
+import org.langneurons.hooks.ActivationCache;
+import org.langneurons.hooks.HookName;
+import org.langneurons.model.LanguageModel;
+import org.langneurons.model.TokenBatch;
+
+/**
+ * Statistics collected through the hook equal the same statistics computed on the host from recorded activations;
+ * merged partial runs equal one run; an interrupted run resumes to the identical result.
+ */
+class StatisticsCollectorTest {
+    static LanguageModel model;
+    static final int BATCH = 3;
+
+    @BeforeAll
+    static void load() {
+        model = LanguageModel.load(Fixtures.parity("llama"));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    static List<long[]> windows(int count, long seed) {
+        Random r = new Random(seed);
+        List<long[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long[] w = new long[2 + r.nextInt(14)];
+            for (int t = 0; t < w.length; t++) {
+                w[t] = r.nextInt(model.config().vocabSize());
+            }
+            out.add(w);
+        }
+        return out;
+    }
+
+    static StatisticsCollector.Settings settings(RecordedTensor tensor) {
+        return StatisticsCollector.Settings.defaults().withTensor(tensor).withBatchSize(BATCH)
+                .withPercentiles(5, 50, 90).withCheckpointEvery(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(RecordedTensor.class)
+    void equalsAHostComputationOverRecordedActivations(RecordedTensor tensor) {
+        List<long[]> ws = windows(7, 1);       // batches of 3, 3, 1
+        ActivationStatistics s = StatisticsCollector.collectWindows(model, "en", ws, settings(tensor), null,
+                StatisticsCollector.Progress.NONE);
+        int layers = model.config().layers(), neurons = model.config().neuronsPerLayer();
+        long[] overZero = new long[layers * neurons];
+        double[] sum = new double[layers * neurons];
+        float[] min = new float[layers * neurons], max = new float[layers * neurons];
+        Arrays.fill(min, Float.POSITIVE_INFINITY);
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        double[][] pct = new double[3][layers * neurons];
+        double[] ps = {5, 50, 90};
+        long tokens = 0;
+        for (int b = 0; b < ws.size(); b += BATCH) {
+            List<long[]> part = ws.subList(b, Math.min(ws.size(), b + BATCH));
+            TokenBatch batch = new TokenBatch(part, TokenBatch.Padding.RIGHT);
+            try (NDManager m = model.manager().newSubManager()) {
+                List<HookName> names = new ArrayList<>();
+                for (int l = 0; l < layers; l++) {
+                    names.add(new HookName(l, tensor.point()));
+                }
+                try (ActivationCache cache = ActivationCache.record(model.hooks(), m, names)) {
+                    model.logits(batch, m);
+                    for (int l = 0; l < layers; l++) {
+                        float[] a = cache.get(names.get(l)).toFloatArray();   // [B, T, I]
+                        List<float[]> rows = new ArrayList<>();            // real positions only
+                        for (int i = 0; i < part.size(); i++) {
+                            for (int t = 0; t < part.get(i).length; t++) {
+                                int from = (i * batch.width() + t) * neurons;
+                                rows.add(Arrays.copyOfRange(a, from, from + neurons));
+                            }
+                        }
+                        for (int n = 0; n < neurons; n++) {
+                            int j = l * neurons + n;
+                            double[] col = new double[rows.size()];
+                            for (int r = 0; r < rows.size(); r++) {
+                                float v = rows.get(r)[n];
+                                col[r] = v;
+                                overZero[j] += v > 0 ? 1 : 0;
+                                sum[j] += v;
+                                min[j] = Math.min(min[j], v);
+                                max[j] = Math.max(max[j], v);
+                            }
+                            Arrays.sort(col);
+                            for (int p = 0; p < 3; p++) {
+                                pct[p][j] += Percentiles.linear(col, ps[p] / 100);
+                            }
+                        }
+                    }
+                }
+            }
+            tokens += part.stream().mapToLong(w -> w.length).sum();
+        }
+        assertEquals(tokens, s.tokens());
+        assertEquals(3, s.batches());
+        assertArrayEquals(overZero, s.overZero());
+        assertArrayEquals(min, s.min());
+        assertArrayEquals(max, s.max());
+        assertArrayEquals(sum, s.sum(), 1e-9);
+        for (int p = 0; p < 3; p++) {
+            assertArrayEquals(pct[p], s.percentileSum(ps[p]), 1e-9);
+        }
+        // the derived quantities
+        float[][] prob = s.activationProbability();
+        assertEquals((float) overZero[neurons + 5] / tokens, prob[1][5]);
+        assertEquals(sum[7] / tokens, s.mean()[0][7], 1e-12);
+        assertEquals(pct[2][9] / 3, s.batchMeanPercentile(90)[0][9], 1e-12);
+        if (tensor == RecordedTensor.ACT) {
+            for (float v : s.min()) {
+                assertTrue(v >= -0.2785f, "SiLU is bounded below by -0.2785: " + v);
+            }
+        }
+    }
+
+    @Test
+    void includingPaddingCountsEveryPosition() {
+        List<long[]> ws = windows(4, 2);
+        ActivationStatistics s = StatisticsCollector.collectWindows(model, "en", ws,
+                settings(RecordedTensor.ACT).withIncludePadding(true), null, StatisticsCollector.Progress.NONE);
+        long expected = 3L * ws.subList(0, 3).stream().mapToInt(w -> w.length).max().orElseThrow()
+                + ws.get(3).length;
+        assertEquals(expected, s.tokens());
+    }
+
+    @Test
+    void partialRunsMergeIntoOneRun() {
+        List<long[]> ws = windows(9, 3);
+        var st = settings(RecordedTensor.ACT);
+        ActivationStatistics whole = StatisticsCollector.collectWindows(model, "fr", ws, st, null,
+                StatisticsCollector.Progress.NONE);
+        ActivationStatistics a = StatisticsCollector.collectWindows(model, "fr", ws.subList(0, 6), st, null,
+                StatisticsCollector.Progress.NONE);
+        ActivationStatistics b = StatisticsCollector.collectWindows(model, "fr", ws.subList(6, 9), st, null,
+                StatisticsCollector.Progress.NONE);
+        ActivationStatistics merged = a.merge(b);
+        assertEquals(whole.tokens(), merged.tokens());
+        assertEquals(whole.batches(), merged.batches());
+        assertArrayEquals(whole.overZero(), merged.overZero());
+        assertArrayEquals(whole.min(), merged.min());
+        assertArrayEquals(whole.max(), merged.max());
+        assertArrayEquals(whole.sum(), merged.sum(), 1e-9);
+        assertArrayEquals(whole.percentileSum(90), merged.percentileSum(90), 1e-9);
+        var e = assertThrows(IllegalArgumentException.class, () -> a.merge(
+                StatisticsCollector.collectWindows(model, "en", ws, st, null, StatisticsCollector.Progress.NONE)));
+        assertTrue(e.getMessage().contains("cannot merge statistics of fr"), e.getMessage());
+    }
+
+    @Test
+    void anInterruptedRunResumesToTheIdenticalResult(@TempDir Path dir) {
+        List<long[]> ws = windows(10, 4);          // 4 batches, a checkpoint after each
+        var st = settings(RecordedTensor.GATE);
+        ActivationStatistics unbroken = StatisticsCollector.collectWindows(model, "vi", ws, st, null,
+                StatisticsCollector.Progress.NONE);
+        Path out = dir.resolve("vi.safetensors");
+        AtomicInteger calls = new AtomicInteger();
+        assertThrows(IllegalStateException.class, () -> StatisticsCollector.collectWindows(model, "vi", ws, st, out,
+                (lang, done, total, rate) -> {
+                    if (calls.incrementAndGet() == 3) {
+                        throw new IllegalStateException("killed");
+                    }
+                }));
+        assertFalse(Files.exists(out));
+        assertTrue(Files.exists(dir.resolve("vi.safetensors.partial")));
+        AtomicInteger resumed = new AtomicInteger();
+        ActivationStatistics result = StatisticsCollector.collectWindows(model, "vi", ws, st, out,
+                (lang, done, total, rate) -> resumed.incrementAndGet());
+        assertEquals(2, resumed.get(), "batches 3 and 4 only");
+        assertTrue(unbroken.sameValues(result));
+        assertTrue(unbroken.sameValues(ActivationStatistics.load(out)));
+        assertFalse(Files.exists(dir.resolve("vi.safetensors.partial")));
+        // finished: returned from the file, the model is not run again
+        ActivationStatistics again = StatisticsCollector.collectWindows(model, "vi", ws, st, out,
+                (lang, done, total, rate) -> { throw new AssertionError("ran again"); });
+        assertTrue(unbroken.sameValues(again));
+        // other settings on the same file are refused, naming it
+        var e = assertThrows(IllegalArgumentException.class, () -> StatisticsCollector.collectWindows(model, "vi",
+                ws, st.withSeed(9), out, StatisticsCollector.Progress.NONE));
+        assertTrue(e.getMessage().startsWith(out.toString()), e.getMessage());
+    }
+
+    @Test
+    void documentsAreShuffledCutAndBudgeted() throws Exception {
+        // windows() on a stand-in tokenizer-free path: the budget cuts the last window
+        var st = StatisticsCollector.Settings.defaults().withMaxLength(4).withTokenBudget(10).withSeed(5);
+        try (var tok = org.langneurons.io.TextTokenizer.load(
+                org.langneurons.model.LanguageModel.defaultModelDirectory().resolve("tokenizer.json"))) {
+            List<String> docs = List.of("the first document is here", "a second one", "and a third text");
+            List<long[]> w = StatisticsCollector.windows(tok, docs, st);
+            assertEquals(10, w.stream().mapToInt(x -> x.length).sum());
+            assertTrue(w.stream().allMatch(x -> x.length <= 4));
+            assertEquals(StatisticsCollector.windows(tok, docs, st).stream().map(Arrays::toString).toList(),
+                    w.stream().map(Arrays::toString).toList(), "seeded: the same windows every time");
+        }
+    }
+}
