@@ -21,7 +21,8 @@ import org.langneurons.io.SafetensorsWriter.HostTensor;
  *
  * <p>Saved as one safetensors file ({@link #save}): tensors {@code over_zero} I64 [L, I], {@code sum},
  * {@code sum_squares} F64 [L, I], {@code min}, {@code max} F32 [L, I], {@code percentile_sums} F64 [P, L, I], and
- * for a relevance pass {@code thresholds} F32 [L, I] and {@code above_threshold_sums} F64 [L, I]; the
+ * for a relevance pass {@code thresholds} F32 [L, I] and {@code above_threshold_sums} F64 [L, I], and for the global
+ * percentile mode {@code sketch_below} I64 [E, L, I] (see {@link PercentileSketch}, metadata {@code sketch}); the
  * header metadata holds {@code language}, {@code tensor}, {@code tokens}, {@code batches}, {@code percentiles}
  * (comma-separated) and free-form {@code info.*} strings (model, settings).
  *
@@ -47,6 +48,8 @@ public final class ActivationStatistics {
     private final Map<String, String> info;
     private final float[] thresholds;
     private final double[] aboveThresholdSums;
+    private final PercentileSketch sketch;
+    private final long[] sketchBelow;
 
     /** Statistics as given; arrays are copied and their sizes checked against L x I. */
     public ActivationStatistics(String language, RecordedTensor tensor, int layers, int neurons, long tokens,
@@ -65,7 +68,28 @@ public final class ActivationStatistics {
             long batches, long[] overZero, double[] sum, double[] sumSquares, float[] min, float[] max,
             double[] percentiles, double[][] percentileSums, Map<String, String> info, float[] thresholds,
             double[] aboveThresholdSums) {
+        this(language, tensor, layers, neurons, tokens, batches, overZero, sum, sumSquares, min, max, percentiles,
+                percentileSums, info, thresholds, aboveThresholdSums, null, null);
+    }
+
+    /**
+     * Statistics with, optionally, a global percentile sketch: {@code sketchBelow} row-major [E, L, I], the count of
+     * values below each of the sketch's E edges per neuron. Both null without one.
+     */
+    public ActivationStatistics(String language, RecordedTensor tensor, int layers, int neurons, long tokens,
+            long batches, long[] overZero, double[] sum, double[] sumSquares, float[] min, float[] max,
+            double[] percentiles, double[][] percentileSums, Map<String, String> info, float[] thresholds,
+            double[] aboveThresholdSums, PercentileSketch sketch, long[] sketchBelow) {
         int n = layers * neurons;
+        if ((sketch == null) != (sketchBelow == null)) {
+            throw new IllegalArgumentException("a sketch and its counts come together");
+        }
+        if (sketch != null && sketchBelow.length != (long) sketch.edgeCount() * n) {
+            throw new IllegalArgumentException("sketch counts have " + sketchBelow.length + " entries, expected "
+                    + sketch.edgeCount() + " edges x " + n + " neurons");
+        }
+        this.sketch = sketch;
+        this.sketchBelow = sketchBelow == null ? null : sketchBelow.clone();
         if ((thresholds == null) != (aboveThresholdSums == null)) {
             throw new IllegalArgumentException("thresholds and above_threshold_sums come together");
         }
@@ -109,22 +133,61 @@ public final class ActivationStatistics {
         }
     }
 
-    /** Statistics of no token yet (the start of a collection); {@code thresholds} [L, I] or null. */
+    /**
+     * Statistics of no token yet (the start of a collection); {@code thresholds} [L, I] or null for no relevance
+     * pass; {@code sketch} or null for no global percentiles.
+     */
     public static ActivationStatistics empty(String language, RecordedTensor tensor, int layers, int neurons,
-            double[] percentiles, Map<String, String> info, float[] thresholds) {
+            double[] percentiles, Map<String, String> info, float[] thresholds, PercentileSketch sketch) {
         int n = layers * neurons;
         float[] min = new float[n], max = new float[n];
         Arrays.fill(min, Float.POSITIVE_INFINITY);
         Arrays.fill(max, Float.NEGATIVE_INFINITY);
         return new ActivationStatistics(language, tensor, layers, neurons, 0, 0, new long[n], new double[n],
                 new double[n], min, max, percentiles, new double[percentiles.length][n], info, thresholds,
-                thresholds == null ? null : new double[n]);
+                thresholds == null ? null : new double[n], sketch,
+                sketch == null ? null : new long[sketch.edgeCount() * n]);
     }
 
     /** The same statistics with other provenance strings. */
     public ActivationStatistics withInfo(Map<String, String> newInfo) {
         return new ActivationStatistics(language, tensor, layers, neurons, tokens, batches, overZero, sum, sumSquares,
-                min, max, percentiles, percentileSums, newInfo, thresholds, aboveThresholdSums);
+                min, max, percentiles, percentileSums, newInfo, thresholds, aboveThresholdSums, sketch, sketchBelow);
+    }
+
+    /** The global percentile sketch's settings, or null when none was collected. */
+    public PercentileSketch sketch() {
+        return sketch;
+    }
+
+    /** The sketch's counts below each edge, row-major [E, L, I] (a copy). */
+    public long[] sketchBelow() {
+        requireSketch();
+        return sketchBelow.clone();
+    }
+
+    /**
+     * The {@code percentile}-th percentile over all tokens per neuron, [L][I], from the sketch (error bound: see
+     * {@link PercentileSketch}).
+     */
+    public double[][] globalPercentile(double percentile) {
+        requireSketch();
+        requireTokens();
+        int n = layers * neurons, e = sketch.edgeCount();
+        long[] below = new long[e];
+        return perNeuron(j -> {
+            for (int b = 0; b < e; b++) {
+                below[b] = sketchBelow[b * n + j];
+            }
+            return sketch.quantile(below, tokens, percentile / 100, min[j], max[j]);
+        });
+    }
+
+    private void requireSketch() {
+        if (sketch == null) {
+            throw new IllegalStateException("statistics of " + language + " have no percentile sketch: collect "
+                    + "them with the sketch mode");
+        }
     }
 
     /** Whether these statistics include a relevance pass (thresholds and the fraction above them). */
@@ -306,7 +369,8 @@ public final class ActivationStatistics {
      */
     public ActivationStatistics merge(ActivationStatistics o) {
         if (!language.equals(o.language) || tensor != o.tensor || layers != o.layers || neurons != o.neurons
-                || !Arrays.equals(percentiles, o.percentiles) || !Arrays.equals(thresholds, o.thresholds)) {
+                || !Arrays.equals(percentiles, o.percentiles) || !Arrays.equals(thresholds, o.thresholds)
+                || !java.util.Objects.equals(sketch, o.sketch)) {
             throw new IllegalArgumentException("cannot merge statistics of " + describe() + " with " + o.describe());
         }
         int n = layers * neurons;
@@ -329,12 +393,24 @@ public final class ActivationStatistics {
             }
         }
         return new ActivationStatistics(language, tensor, layers, neurons, tokens + o.tokens, batches + o.batches,
-                oz, s, sq, mn, mx, percentiles, ps, info, thresholds, above);
+                oz, s, sq, mn, mx, percentiles, ps, info, thresholds, above, sketch, addAll(sketchBelow, o.sketchBelow));
+    }
+
+    private static long[] addAll(long[] a, long[] b) {
+        if (a == null) {
+            return null;
+        }
+        long[] out = new long[a.length];
+        for (int j = 0; j < a.length; j++) {
+            out[j] = a[j] + b[j];
+        }
+        return out;
     }
 
     private String describe() {
         return language + " " + tensor + " " + layers + " x " + neurons + " percentiles "
-                + Arrays.toString(percentiles) + (thresholds == null ? "" : " with relevance thresholds");
+                + Arrays.toString(percentiles) + (thresholds == null ? "" : " with relevance thresholds")
+                + (sketch == null ? "" : " with " + sketch);
     }
 
     // ---- file ----
@@ -357,12 +433,18 @@ public final class ActivationStatistics {
             t.put("thresholds", HostTensor.of(thresholds, shape));
             t.put("above_threshold_sums", HostTensor.of(aboveThresholdSums, shape));
         }
+        if (sketch != null) {
+            t.put("sketch_below", HostTensor.of(sketchBelow, sketch.edgeCount(), layers, neurons));
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("language", language);
         meta.put("tensor", tensor.hookSuffix());
         meta.put("tokens", Long.toString(tokens));
         meta.put("batches", Long.toString(batches));
         meta.put("percentiles", String.join(",", Arrays.stream(percentiles).mapToObj(Double::toString).toList()));
+        if (sketch != null) {
+            meta.put("sketch", sketch.encode());
+        }
         info.forEach((k, v) -> meta.put("info." + k, v));
         SafetensorsWriter.writeHost(file, t, meta);
     }
@@ -408,11 +490,18 @@ public final class ActivationStatistics {
                 }
             });
             boolean relevance = f.entries().containsKey("thresholds");
+            PercentileSketch sketch;
+            try {
+                sketch = meta.containsKey("sketch") ? PercentileSketch.decode(meta.get("sketch")) : null;
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(file, "metadata field sketch: " + e.getMessage(), e);
+            }
             return new ActivationStatistics(language, tensor, layers, neurons,
                     number(file, meta, "tokens"), number(file, meta, "batches"), f.readI64("over_zero", n),
                     f.readF64("sum", n), f.readF64("sum_squares", n), f.readF32("min", n), f.readF32("max", n),
                     percentiles, sums, info, relevance ? f.readF32("thresholds", n) : null,
-                    relevance ? f.readF64("above_threshold_sums", n) : null);
+                    relevance ? f.readF64("above_threshold_sums", n) : null, sketch,
+                    sketch == null ? null : f.readI64("sketch_below", sketch.edgeCount() * n));
         }
     }
 
@@ -440,7 +529,8 @@ public final class ActivationStatistics {
                 && Arrays.equals(sum, o.sum) && Arrays.equals(sumSquares, o.sumSquares) && Arrays.equals(min, o.min)
                 && Arrays.equals(max, o.max) && Arrays.equals(percentiles, o.percentiles)
                 && Arrays.deepEquals(percentileSums, o.percentileSums) && Arrays.equals(thresholds, o.thresholds)
-                && Arrays.equals(aboveThresholdSums, o.aboveThresholdSums);
+                && Arrays.equals(aboveThresholdSums, o.aboveThresholdSums) && java.util.Objects.equals(sketch, o.sketch)
+                && Arrays.equals(sketchBelow, o.sketchBelow);
     }
 
     @Override

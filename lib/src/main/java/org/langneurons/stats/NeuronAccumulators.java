@@ -1,6 +1,7 @@
 package org.langneurons.stats;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -22,6 +23,8 @@ final class NeuronAccumulators implements AutoCloseable {
     private final int neurons;
     private final NDArray[] overZero, sum, sumSquares, min, max, percentileSums;
     private final NDArray[] thresholds, aboveSums;     // null without a relevance pass
+    private final NDArray[] sketchBelow;               // [E, I] per layer; null without a sketch
+    private final NDArray edges;                       // [E, 1]
     private long tokens;
     private long batches;
     private long batchPositions;
@@ -70,6 +73,23 @@ final class NeuronAccumulators implements AutoCloseable {
             thresholds = null;
             aboveSums = null;
         }
+        if (start.sketch() != null) {
+            int e = start.sketch().edgeCount();
+            long[] below = start.sketchBelow();
+            int n = layers * neurons;
+            sketchBelow = new NDArray[layers];
+            for (int l = 0; l < layers; l++) {
+                long[] part = new long[e * neurons];
+                for (int b = 0; b < e; b++) {
+                    System.arraycopy(below, b * n + l * neurons, part, b * neurons, neurons);
+                }
+                sketchBelow[l] = manager.create(part, new Shape(e, neurons));
+            }
+            edges = manager.create(start.sketch().edges(), new Shape(e, 1));
+        } else {
+            sketchBelow = null;
+            edges = null;
+        }
         tokens = start.tokens();
         batches = start.batches();
     }
@@ -101,6 +121,9 @@ final class NeuronAccumulators implements AutoCloseable {
         if (thresholds != null) {
             aboveSums[l].addi(x.gt(thresholds[l]).toType(DataType.FLOAT64, false).sum(new int[] {0}).div(n));
         }
+        if (sketchBelow != null) {
+            sketchBelow[l].addi(countBelowEdges(x.sort(0), n));
+        }
         double[] ps = percentiles;
         if (ps.length > 0) {
             NDArray sorted = x64.sort(0);
@@ -112,6 +135,25 @@ final class NeuronAccumulators implements AutoCloseable {
             }
         }
         return activation;
+    }
+
+    /**
+     * For each sketch edge and neuron, how many of the neuron's {@code n} sorted values are below the edge: a
+     * binary search run for all [E, I] pairs at once with gathers, [E, I] int64.
+     */
+    private NDArray countBelowEdges(NDArray sorted, long n) {
+        Shape shape = new Shape(edges.getShape().get(0), neurons);
+        NDArray lo = sorted.getManager().zeros(shape, DataType.INT64);
+        NDArray hi = sorted.getManager().full(shape, n).toType(DataType.INT64, false);
+        // lower bound: while lo < hi, mid = (lo + hi) / 2; a[mid] < e ? lo = mid + 1 : hi = mid; bits(n) rounds
+        for (int round = 64 - Long.numberOfLeadingZeros(n); round > 0; round--) {
+            NDArray mid = lo.add(hi).toType(DataType.FLOAT64, false).div(2).floor().toType(DataType.INT64, false);
+            NDArray active = lo.lt(hi);
+            NDArray less = sorted.gather(mid.minimum(n - 1), 0).lt(edges).logicalAnd(active);   // [E, I]
+            hi = NDArrays.where(less.logicalNot().logicalAnd(active), mid, hi);
+            lo = NDArrays.where(less, mid.add(1), lo);
+        }
+        return lo;
     }
 
     private void replace(NDArray[] arrays, int l, NDArray value) {
@@ -145,8 +187,20 @@ final class NeuronAccumulators implements AutoCloseable {
                 System.arraycopy(aboveSums[l].toDoubleArray(), 0, above, l * neurons, neurons);
             }
         }
+        long[] below = null;
+        if (sketchBelow != null) {
+            int e = start.sketch().edgeCount();
+            below = new long[e * n];
+            for (int l = 0; l < layers; l++) {
+                long[] part = sketchBelow[l].toLongArray();
+                for (int b = 0; b < e; b++) {
+                    System.arraycopy(part, b * neurons, below, b * n + l * neurons, neurons);
+                }
+            }
+        }
         return new ActivationStatistics(start.language(), start.tensor(), layers, neurons, tokens, batches, oz, s,
-                sq, mn, mx, percentiles, ps, start.info(), start.hasRelevance() ? start.thresholds() : null, above);
+                sq, mn, mx, percentiles, ps, start.info(), start.hasRelevance() ? start.thresholds() : null, above,
+                start.sketch(), below);
     }
 
     @Override

@@ -56,9 +56,10 @@ public final class StatisticsCollector {
      * @param includePadding  whether padding positions are counted (Mondal et al.'s code did)
      * @param percentiles     batch-mean percentiles kept, in (0, 100)
      * @param checkpointEvery batches between checkpoints (when writing to a file)
+     * @param sketch          the global percentile mode's sketch, or null for batch-mean percentiles only
      */
     public record Settings(RecordedTensor tensor, long tokenBudget, int maxLength, int batchSize, long seed,
-            boolean includePadding, double[] percentiles, int checkpointEvery) {
+            boolean includePadding, double[] percentiles, int checkpointEvery, PercentileSketch sketch) {
         public Settings {
             if (tokenBudget < 1 || maxLength < 2 || batchSize < 1 || checkpointEvery < 1) {
                 throw new IllegalArgumentException("statistics need a token budget >= 1 (got " + tokenBudget
@@ -75,43 +76,48 @@ public final class StatisticsCollector {
 
         /** {@code mlp.act}, 1M tokens, length 512, batch 8, seed 0, padding excluded, P5..P95, checkpoint every 50. */
         public static Settings defaults() {
-            return new Settings(RecordedTensor.ACT, 1_000_000, 512, 8, 0, false, DEFAULT_PERCENTILES, 50);
+            return new Settings(RecordedTensor.ACT, 1_000_000, 512, 8, 0, false, DEFAULT_PERCENTILES, 50, null);
         }
 
         public Settings withTensor(RecordedTensor t) {
             return new Settings(t, tokenBudget, maxLength, batchSize, seed, includePadding, percentiles,
-                    checkpointEvery);
+                    checkpointEvery, sketch);
         }
 
         public Settings withTokenBudget(long n) {
-            return new Settings(tensor, n, maxLength, batchSize, seed, includePadding, percentiles, checkpointEvery);
+            return new Settings(tensor, n, maxLength, batchSize, seed, includePadding, percentiles, checkpointEvery, sketch);
         }
 
         public Settings withMaxLength(int n) {
             return new Settings(tensor, tokenBudget, n, batchSize, seed, includePadding, percentiles,
-                    checkpointEvery);
+                    checkpointEvery, sketch);
         }
 
         public Settings withBatchSize(int n) {
             return new Settings(tensor, tokenBudget, maxLength, n, seed, includePadding, percentiles,
-                    checkpointEvery);
+                    checkpointEvery, sketch);
         }
 
         public Settings withSeed(long s) {
             return new Settings(tensor, tokenBudget, maxLength, batchSize, s, includePadding, percentiles,
-                    checkpointEvery);
+                    checkpointEvery, sketch);
         }
 
         public Settings withIncludePadding(boolean b) {
-            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, b, percentiles, checkpointEvery);
+            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, b, percentiles, checkpointEvery, sketch);
         }
 
         public Settings withPercentiles(double... p) {
-            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, p, checkpointEvery);
+            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, p, checkpointEvery, sketch);
         }
 
         public Settings withCheckpointEvery(int n) {
-            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, percentiles, n);
+            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, percentiles, n, sketch);
+        }
+
+        public Settings withSketch(PercentileSketch k) {
+            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, percentiles,
+                    checkpointEvery, k);
         }
 
         /** The settings as provenance strings (also what a checkpoint must match to be resumed). */
@@ -124,6 +130,7 @@ public final class StatisticsCollector {
             m.put("seed", Long.toString(seed));
             m.put("include_padding", Boolean.toString(includePadding));
             m.put("percentiles", Arrays.toString(percentiles));
+            m.put("sketch", sketch == null ? "none" : sketch.encode());
             return m;
         }
 
@@ -241,7 +248,7 @@ public final class StatisticsCollector {
         }
         int layers = model.config().layers(), neurons = model.config().neuronsPerLayer();
         ActivationStatistics start = ActivationStatistics.empty(language, s.tensor(), layers, neurons,
-                s.percentiles(), info, thresholds);
+                s.percentiles(), info, thresholds, s.sketch());
         int firstWindow = 0;
         Path partial = out == null ? null : out.resolveSibling(out.getFileName() + ".partial");
         if (partial != null && Files.isRegularFile(partial)) {

@@ -27,7 +27,7 @@ class ActProbTest {
     /** One batch of [1, T, 1] values through fresh accumulators. */
     static ActivationStatistics oneBatch(NDManager m, float[] values, float[] thresholds) {
         ActivationStatistics empty = ActivationStatistics.empty("en", RecordedTensor.ACT, 1, 1, new double[] {90},
-                Map.of(), thresholds);
+                Map.of(), thresholds, null);
         try (NeuronAccumulators acc = new NeuronAccumulators(m, empty, false)) {
             NDArray act = m.create(values, new Shape(1, values.length, 1));
             long[] ones = new long[values.length];
@@ -88,7 +88,7 @@ class ActProbTest {
     @Test
     void refusesStatisticsWithoutARelevancePass() {
         ActivationStatistics plain = ActivationStatistics.empty("en", RecordedTensor.ACT, 1, 2, new double[0],
-                Map.of(), null);
+                Map.of(), null, null);
         assertThrows(IllegalStateException.class, () -> ActProb.select(List.of(plain), 90, 0.5));
     }
 

@@ -139,6 +139,61 @@ class StatisticsCollectorTest {
     }
 
     @Test
+    void sketchCountsEqualABruteForceCountAndPercentilesKeepTheBound() {
+        List<long[]> ws = windows(7, 11);
+        PercentileSketch sketch = PercentileSketch.defaults();
+        ActivationStatistics s = StatisticsCollector.collectWindows(model, "en", ws,
+                settings(RecordedTensor.GATE).withSketch(sketch), null, StatisticsCollector.Progress.NONE);
+        int layers = model.config().layers(), neurons = model.config().neuronsPerLayer(), n = layers * neurons;
+        // every real position's gate values, per neuron, on the host
+        List<List<Float>> values = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            values.add(new ArrayList<>());
+        }
+        for (int b = 0; b < ws.size(); b += BATCH) {
+            List<long[]> part = ws.subList(b, Math.min(ws.size(), b + BATCH));
+            TokenBatch batch = new TokenBatch(part, TokenBatch.Padding.RIGHT);
+            try (NDManager m = model.manager().newSubManager()) {
+                List<HookName> names = new ArrayList<>();
+                for (int l = 0; l < layers; l++) {
+                    names.add(HookName.mlpGate(l));
+                }
+                try (ActivationCache cache = ActivationCache.record(model.hooks(), m, names)) {
+                    model.logits(batch, m);
+                    for (int l = 0; l < layers; l++) {
+                        float[] a = cache.get(names.get(l)).toFloatArray();
+                        for (int i = 0; i < part.size(); i++) {
+                            for (int t = 0; t < part.get(i).length; t++) {
+                                for (int k = 0; k < neurons; k++) {
+                                    values.get(l * neurons + k).add(a[(i * batch.width() + t) * neurons + k]);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        float[] edges = sketch.edges();
+        long[] below = s.sketchBelow();
+        for (int j = 0; j < n; j++) {
+            for (int e = 0; e < edges.length; e++) {
+                float edge = edges[e];
+                long expected = values.get(j).stream().filter(v -> v < edge).count();
+                assertEquals(expected, below[e * n + j], "neuron " + j + ", edge " + e);
+            }
+        }
+        double[][] p90 = s.globalPercentile(90);
+        for (int j = 0; j < n; j++) {
+            double[] sorted = values.get(j).stream().mapToDouble(Float::doubleValue).sorted().toArray();
+            double exact = sorted[(int) Math.round(0.9 * (sorted.length - 1))];
+            double est = p90[j / neurons][j % neurons];
+            double bound = Math.abs(exact) < sketch.minMagnitude() ? sketch.minMagnitude()
+                    : sketch.alpha() * Math.abs(exact) * (1 + 1e-6);
+            assertTrue(Math.abs(est - exact) <= bound, "neuron " + j + ": " + est + " vs " + exact);
+        }
+    }
+
+    @Test
     void includingPaddingCountsEveryPosition() {
         List<long[]> ws = windows(4, 2);
         ActivationStatistics s = StatisticsCollector.collectWindows(model, "en", ws,
