@@ -124,4 +124,34 @@ public enum Language {
         }
         return out;
     }
+
+    /**
+     * Parses a comma-separated list of language codes for text the user brings: set names expand as in
+     * {@link #parseList}, and any code of letters, digits, '-' or '_' is accepted (a language outside the 16 has no
+     * script check), e.g. {@code "set1,de"}.
+     */
+    public static List<String> parseCodes(String spec) {
+        List<String> out = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            List<String> add = switch (p.toLowerCase(Locale.ROOT)) {
+                case "set1", "set6", "all" -> parseList(p).stream().map(Language::code).toList();
+                default -> {
+                    if (!p.matches("[A-Za-z0-9_-]+")) {
+                        throw new IllegalArgumentException("'" + p + "' is not a language code (letters, digits, "
+                                + "'-' and '_')");
+                    }
+                    yield List.of(p);
+                }
+            };
+            add.stream().filter(c -> !out.contains(c)).forEach(out::add);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("empty language list '" + spec + "'");
+        }
+        return out;
+    }
 }

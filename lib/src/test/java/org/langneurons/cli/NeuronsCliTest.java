@@ -1,0 +1,93 @@
+package org.langneurons.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.langneurons.Fixtures;
+import org.langneurons.neurons.NeuronSet;
+import org.langneurons.stats.ActivationStatistics;
+
+/** The statistics and neuron commands end to end: stats, identify, neurons import and show. */
+class NeuronsCliTest {
+    static String tang(String name) {
+        return Fixtures.resource("fixtures/tang/" + name).toString();
+    }
+
+    @Test
+    void importsPublishedMasks(@TempDir Path dir) {
+        Path out = dir.resolve("llama2.json");
+        var r = CliTest.run("neurons", "import", "--tang-masks",
+                Fixtures.shared().resolve("fixtures/tang-neuron-masks/LLaMA-2-7B.neuron.pth").toString(),
+                "--neurons-per-layer", "11008", "--out", out.toString());
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("tang-masks: 3523 unique neurons of 32 x 11008"), r.toString());
+        NeuronSet s = NeuronSet.load(out);
+        assertEquals(1022, s.count("fr"));
+        var show = CliTest.run("neurons", "show", out.toString());
+        assertTrue(show.out().lines().anyMatch(l -> l.startsWith("vi") && l.contains(" 836 ")), show.toString());
+        var bad = CliTest.run("neurons", "import", "--tang-masks", tang("masks.pth"), "--out", out.toString());
+        assertEquals(2, bad.status(), bad.toString());
+        assertTrue(bad.err().contains("give exactly one of --neurons-per-layer and --model"), bad.toString());
+    }
+
+    @Test
+    void identifiesFromTangActivationFiles(@TempDir Path dir) {
+        Path out = dir.resolve("n.json");
+        var r = CliTest.run("identify", "--tang-activations", tang("activation.en.pt") + "," + tang("activation.fr.pt"),
+                "--langs", "en,fr", "--method", "lape-mondal", "--top-rate", "0.3", "--out", out.toString());
+        assertEquals(0, r.status(), r.toString());
+        assertEquals(List.of("en", "fr"), NeuronSet.load(out).languages());
+        var bad = CliTest.run("identify", "--tang-activations", tang("activation.en.pt"), "--langs", "en,fr",
+                "--out", out.toString());
+        assertEquals(1, bad.status(), bad.toString());
+        assertTrue(bad.err().startsWith("error: 1 activation files for 2 languages"), bad.toString());
+        var evil = CliTest.run("identify", "--tang-activations", tang("evil.pt"), "--langs", "en",
+                "--out", out.toString());
+        assertEquals(1, evil.status(), evil.toString());
+        assertTrue(evil.err().contains("refusing to load global posix.system"), evil.toString());
+    }
+
+    @Test
+    void statsThenIdentifyOnTheDefaultModel(@TempDir Path dir) throws Exception {
+        // user text in both formats
+        Path corpus = dir.resolve("corpus");
+        Files.createDirectories(corpus);
+        var embedded = org.langneurons.corpus.Corpus.openDefault();
+        Files.write(corpus.resolve("en.txt"),
+                embedded.documents("en", org.langneurons.corpus.Split.IDENTIFICATION).subList(0, 60));
+        List<String> fr = embedded.documents("fr", org.langneurons.corpus.Split.IDENTIFICATION).subList(0, 60);
+        Files.write(corpus.resolve("fr.jsonl"),
+                fr.stream().map(t -> "{\"text\": " + new com.google.gson.Gson().toJson(t) + "}").toList());
+        Path stats = dir.resolve("stats");
+        String[] args = {"stats", "--model", "default", "--corpus", corpus.toString(), "--langs", "en,fr",
+            "--tokens-per-lang", "3000", "--max-length", "128", "--relevance", "90", "--checkpoint-every", "2",
+            "--out", stats.toString(), "--quiet"};
+        var r = CliTest.run(args);
+        assertEquals(0, r.status(), r.toString());
+        ActivationStatistics en = ActivationStatistics.load(stats.resolve("en.safetensors"));
+        assertTrue(en.tokens() > 0 && en.tokens() <= 3000, en.toString());
+        assertTrue(ActivationStatistics.load(stats.resolve("fr.relevance.safetensors")).hasRelevance());
+        // finished languages are read back, not recomputed: the same files, the same table
+        var again = CliTest.run(args);
+        assertEquals(r.out(), again.out());
+        Path lape = dir.resolve("lape.json");
+        var id = CliTest.run("identify", "--stats", stats.toString(), "--langs", "en,fr", "--out", lape.toString());
+        assertEquals(0, id.status(), id.toString());
+        NeuronSet s = NeuronSet.load(lape);
+        assertEquals(4, s.layers());
+        assertEquals(28, s.uniqueCount());               // round(0.01 * 4 * 688) = round(27.52)
+        Path act = dir.resolve("actprob.json");
+        var ap = CliTest.run("identify", "--stats", stats.toString(), "--langs", "en,fr", "--method", "actprob",
+                "--out", act.toString());
+        assertEquals(0, ap.status(), ap.toString());
+        assertEquals(3, NeuronSet.load(act).count("en"));  // round(0.00125 * 2752) = round(3.44)
+        var badTensor = CliTest.run("stats", "--model", "default", "--tensor", "up", "--out", stats.toString());
+        assertEquals(2, badTensor.status(), badTensor.toString());
+        assertTrue(badTensor.err().contains("unknown tensor 'up'"), badTensor.toString());
+    }
+}
