@@ -1,0 +1,122 @@
+package org.langneurons.notebook;
+
+import java.util.List;
+import org.langneurons.neurons.NeuronSet;
+import org.langneurons.stats.ActivationStatistics;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * The papers' analyses as Tablesaw tables: neurons per language, overlap between languages, where in the layers
+ * they sit, two methods compared, and per-language activation statistics averaged over neurons (Mondal et al.'s
+ * Table 6).
+ *
+ * <pre>{@code
+ * Table counts = NeuronTables.neuronsPerLanguage(lape);     // language | neurons | share of all neurons
+ * }</pre>
+ */
+public final class NeuronTables {
+    private NeuronTables() {
+    }
+
+    /** language | neurons | percent of the model's neurons. */
+    public static Table neuronsPerLanguage(NeuronSet set) {
+        StringColumn lang = StringColumn.create("language");
+        IntColumn n = IntColumn.create("neurons");
+        DoubleColumn pct = DoubleColumn.create("% of neurons");
+        double all = (double) set.layers() * set.neuronsPerLayer();
+        for (String l : set.languages()) {
+            lang.append(l);
+            n.append(set.count(l));
+            pct.append(100 * set.count(l) / all);
+        }
+        return Table.create(set.method() + ": neurons per language", lang, n, pct);
+    }
+
+    /** A K x K table: row language, then one column per language with the neurons both share (diagonal: own). */
+    public static Table overlap(NeuronSet set) {
+        Table t = Table.create(set.method() + ": shared neurons", StringColumn.create("language",
+                set.languages()));
+        for (String b : set.languages()) {
+            IntColumn c = IntColumn.create(b);
+            for (String a : set.languages()) {
+                c.append(set.overlap(a, b));
+            }
+            t.addColumns(c);
+        }
+        return t;
+    }
+
+    /** layer | one column per language with its neurons in that layer. */
+    public static Table layerDistribution(NeuronSet set) {
+        IntColumn layer = IntColumn.create("layer");
+        for (int l = 0; l < set.layers(); l++) {
+            layer.append(l);
+        }
+        Table t = Table.create(set.method() + ": neurons per layer", layer);
+        for (String lang : set.languages()) {
+            t.addColumns(IntColumn.create(lang, set.countPerLayer(lang)));
+        }
+        return t;
+    }
+
+    /** language | neurons in a | in b | in both | Jaccard, for the languages both sets have. */
+    public static Table compare(NeuronSet a, NeuronSet b) {
+        StringColumn lang = StringColumn.create("language");
+        IntColumn na = IntColumn.create(a.method()), nb = IntColumn.create(b.method().equals(a.method())
+                ? b.method() + " (2)" : b.method()), both = IntColumn.create("both");
+        DoubleColumn jac = DoubleColumn.create("Jaccard");
+        NeuronSet inter = a.intersection(b);
+        for (String l : inter.languages()) {
+            lang.append(l);
+            na.append(a.count(l));
+            nb.append(b.count(l));
+            both.append(inter.count(l));
+            jac.append(a.jaccard(b, l));
+        }
+        return Table.create(a.method() + " vs " + b.method(), lang, na, nb, both, jac);
+    }
+
+    /**
+     * Mondal et al.'s Table 6 layout: per language, the mean, standard deviation and batch-mean percentiles of the
+     * recorded tensor, each averaged over all neurons.
+     */
+    public static Table activationSummary(List<ActivationStatistics> stats) {
+        StringColumn lang = StringColumn.create("language");
+        IntColumn tensorTokens = IntColumn.create("tokens");
+        DoubleColumn mean = DoubleColumn.create("mean"), std = DoubleColumn.create("std");
+        double[] ps = stats.get(0).percentiles();
+        DoubleColumn[] pcols = new DoubleColumn[ps.length];
+        for (int j = 0; j < ps.length; j++) {
+            pcols[j] = DoubleColumn.create("P" + (ps[j] == Math.rint(ps[j]) ? String.valueOf((int) ps[j])
+                    : String.valueOf(ps[j])));
+        }
+        for (ActivationStatistics s : stats) {
+            lang.append(s.language());
+            tensorTokens.append((int) Math.min(Integer.MAX_VALUE, s.tokens()));
+            mean.append(average(s.mean()));
+            std.append(average(s.std()));
+            for (int j = 0; j < ps.length; j++) {
+                pcols[j].append(average(s.batchMeanPercentile(ps[j])));
+            }
+        }
+        Table t = Table.create("activation statistics (" + stats.get(0).tensor().hookSuffix()
+                + ", averaged over neurons)", lang, tensorTokens, mean, std);
+        t.addColumns(pcols);
+        return t;
+    }
+
+    private static double average(double[][] v) {
+        double s = 0;
+        long n = 0;
+        for (double[] row : v) {
+            for (double x : row) {
+                s += x;
+                n++;
+            }
+        }
+        return s / n;
+    }
+}

@@ -1,0 +1,76 @@
+package org.langneurons.notebook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.langneurons.neurons.NeuronSet;
+import org.langneurons.stats.ActivationStatistics;
+import org.langneurons.stats.RecordedTensor;
+import tech.tablesaw.api.Table;
+
+/** Tables by hand from small neuron sets and statistics; figures as offline pages. */
+class NeuronTablesTest {
+    static NeuronSet a() {
+        return new NeuronSet("lape", Map.of(), List.of("en", "fr"), 2, 10,
+                Map.of("en", new int[][] {{1, 2, 3}, {}}, "fr", new int[][] {{3}, {4, 9}}));
+    }
+
+    static NeuronSet b() {
+        return new NeuronSet("actprob", Map.of(), List.of("en", "fr"), 2, 10,
+                Map.of("en", new int[][] {{2, 3, 4}, {5}}, "fr", new int[][] {{}, {}}));
+    }
+
+    @Test
+    void countsOverlapLayersAndComparison() {
+        Table n = NeuronTables.neuronsPerLanguage(a());
+        assertEquals(3, n.intColumn("neurons").get(0));
+        assertEquals(15.0, n.doubleColumn("% of neurons").get(1), 1e-12);    // 3 of 20
+        Table o = NeuronTables.overlap(a());
+        assertEquals(3, o.intColumn("en").get(0));
+        assertEquals(1, o.intColumn("fr").get(0));
+        assertEquals(3, o.intColumn("fr").get(1));
+        Table l = NeuronTables.layerDistribution(a());
+        assertEquals(List.of(0, 1), l.intColumn("layer").asList());
+        assertEquals(List.of(1, 2), l.intColumn("fr").asList());
+        Table c = NeuronTables.compare(a(), b());
+        assertEquals(2, c.intColumn("both").get(0));
+        assertEquals(0.4, c.doubleColumn("Jaccard").get(0), 1e-12);
+        assertEquals(0.0, c.doubleColumn("Jaccard").get(1), 0);
+    }
+
+    @Test
+    void activationSummaryAveragesOverNeurons() {
+        // one layer of two neurons, 4 tokens, 2 batches: sums 2 and -6 -> means 0.5, -1.5, averaged -0.5;
+        // P50 sums 1 and -1 over 2 batches -> 0.5 and -0.5, averaged 0
+        ActivationStatistics s = new ActivationStatistics("en", RecordedTensor.GATE, 1, 2, 4, 2,
+                new long[] {2, 0}, new double[] {2, -6}, new double[] {4, 12}, new float[] {-1, -3},
+                new float[] {2, 0}, new double[] {50}, new double[][] {{1, -1}}, Map.of());
+        Table t = NeuronTables.activationSummary(List.of(s));
+        assertEquals(-0.5, t.doubleColumn("mean").get(0), 1e-12);
+        assertEquals(0.0, t.doubleColumn("P50").get(0), 1e-12);
+        // std: sqrt(4/4 - 0.25) = 0.866, sqrt(12/4 - 2.25) = 0.866
+        assertEquals(Math.sqrt(0.75), t.doubleColumn("std").get(0), 1e-12);
+    }
+
+    @Test
+    void figuresArePagesWithPlotlyInline(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("layers.html");
+        Plotly.save(NeuronCharts.layerDistribution(a()), f);
+        String html = Files.readString(f);
+        assertTrue(html.contains("plotly.js v" + Plotly.VERSION), "plotly.js is inline");
+        assertFalse(html.contains("<script src"), "no external script");
+        assertTrue(html.contains("Plotly.newPlot"), html.substring(html.length() - 500));
+        assertTrue(html.contains("lape: neurons per layer"));
+        String page = Plotly.page("all", NeuronCharts.neuronsPerLanguage(a()), NeuronCharts.overlap(a()),
+                NeuronCharts.jaccard(a(), b()));
+        String body = page.substring(page.indexOf("</head>"));
+        assertEquals(3, body.split("Plotly.newPlot", -1).length - 1);
+    }
+}
