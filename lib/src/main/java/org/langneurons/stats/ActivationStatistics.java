@@ -51,48 +51,39 @@ public final class ActivationStatistics {
     private final PercentileSketch sketch;
     private final long[] sketchBelow;
 
-    /** Statistics as given; arrays are copied and their sizes checked against L x I. */
-    public ActivationStatistics(String language, RecordedTensor tensor, int layers, int neurons, long tokens,
-            long batches, long[] overZero, double[] sum, double[] sumSquares, float[] min, float[] max,
-            double[] percentiles, double[][] percentileSums, Map<String, String> info) {
-        this(language, tensor, layers, neurons, tokens, batches, overZero, sum, sumSquares, min, max, percentiles,
-                percentileSums, info, null, null);
+    /**
+     * The relevance pass of Activation Probability p: per neuron a threshold (the language's own batch-mean p-th
+     * percentile from a first sample) and the sum over batches of the fraction of the batch's positions above it
+     * (strictly), both row-major [L, I].
+     */
+    public record Relevance(float[] thresholds, double[] aboveThresholdSums) {
+    }
+
+    /** The global percentile mode: a sketch and its counts below each edge, row-major [E, L, I]. */
+    public record SketchCounts(PercentileSketch sketch, long[] below) {
     }
 
     /**
-     * Statistics with the relevance pass of Activation Probability p: per neuron a threshold (the language's own
-     * batch-mean p-th percentile from a first sample) and the sum over batches of the fraction of the batch's
-     * positions above it (strictly). Both null for plain statistics.
+     * Statistics as given; arrays are copied and their sizes checked against L x I.
+     *
+     * @param relevance    the relevance pass, or null
+     * @param sketchCounts the global percentile sketch, or null
      */
     public ActivationStatistics(String language, RecordedTensor tensor, int layers, int neurons, long tokens,
             long batches, long[] overZero, double[] sum, double[] sumSquares, float[] min, float[] max,
-            double[] percentiles, double[][] percentileSums, Map<String, String> info, float[] thresholds,
-            double[] aboveThresholdSums) {
-        this(language, tensor, layers, neurons, tokens, batches, overZero, sum, sumSquares, min, max, percentiles,
-                percentileSums, info, thresholds, aboveThresholdSums, null, null);
-    }
-
-    /**
-     * Statistics with, optionally, a global percentile sketch: {@code sketchBelow} row-major [E, L, I], the count of
-     * values below each of the sketch's E edges per neuron. Both null without one.
-     */
-    public ActivationStatistics(String language, RecordedTensor tensor, int layers, int neurons, long tokens,
-            long batches, long[] overZero, double[] sum, double[] sumSquares, float[] min, float[] max,
-            double[] percentiles, double[][] percentileSums, Map<String, String> info, float[] thresholds,
-            double[] aboveThresholdSums, PercentileSketch sketch, long[] sketchBelow) {
+            double[] percentiles, double[][] percentileSums, Map<String, String> info, Relevance relevance,
+            SketchCounts sketchCounts) {
+        float[] thresholds = relevance == null ? null : relevance.thresholds();
+        double[] aboveThresholdSums = relevance == null ? null : relevance.aboveThresholdSums();
+        PercentileSketch sketch = sketchCounts == null ? null : sketchCounts.sketch();
+        long[] sketchBelow = sketchCounts == null ? null : sketchCounts.below();
         int n = layers * neurons;
-        if ((sketch == null) != (sketchBelow == null)) {
-            throw new IllegalArgumentException("a sketch and its counts come together");
-        }
         if (sketch != null && sketchBelow.length != (long) sketch.edgeCount() * n) {
             throw new IllegalArgumentException("sketch counts have " + sketchBelow.length + " entries, expected "
                     + sketch.edgeCount() + " edges x " + n + " neurons");
         }
         this.sketch = sketch;
         this.sketchBelow = sketchBelow == null ? null : sketchBelow.clone();
-        if ((thresholds == null) != (aboveThresholdSums == null)) {
-            throw new IllegalArgumentException("thresholds and above_threshold_sums come together");
-        }
         if (thresholds != null) {
             check("thresholds", thresholds.length, n);
             check("above_threshold_sums", aboveThresholdSums.length, n);
@@ -144,15 +135,23 @@ public final class ActivationStatistics {
         Arrays.fill(min, Float.POSITIVE_INFINITY);
         Arrays.fill(max, Float.NEGATIVE_INFINITY);
         return new ActivationStatistics(language, tensor, layers, neurons, 0, 0, new long[n], new double[n],
-                new double[n], min, max, percentiles, new double[percentiles.length][n], info, thresholds,
-                thresholds == null ? null : new double[n], sketch,
-                sketch == null ? null : new long[sketch.edgeCount() * n]);
+                new double[n], min, max, percentiles, new double[percentiles.length][n], info,
+                thresholds == null ? null : new Relevance(thresholds, new double[n]),
+                sketch == null ? null : new SketchCounts(sketch, new long[sketch.edgeCount() * n]));
     }
 
     /** The same statistics with other provenance strings. */
     public ActivationStatistics withInfo(Map<String, String> newInfo) {
         return new ActivationStatistics(language, tensor, layers, neurons, tokens, batches, overZero, sum, sumSquares,
-                min, max, percentiles, percentileSums, newInfo, thresholds, aboveThresholdSums, sketch, sketchBelow);
+                min, max, percentiles, percentileSums, newInfo, relevancePass(), sketchCounts());
+    }
+
+    private Relevance relevancePass() {
+        return thresholds == null ? null : new Relevance(thresholds, aboveThresholdSums);
+    }
+
+    private SketchCounts sketchCounts() {
+        return sketch == null ? null : new SketchCounts(sketch, sketchBelow);
     }
 
     /** The global percentile sketch's settings, or null when none was collected. */
@@ -393,7 +392,8 @@ public final class ActivationStatistics {
             }
         }
         return new ActivationStatistics(language, tensor, layers, neurons, tokens + o.tokens, batches + o.batches,
-                oz, s, sq, mn, mx, percentiles, ps, info, thresholds, above, sketch, addAll(sketchBelow, o.sketchBelow));
+                oz, s, sq, mn, mx, percentiles, ps, info, above == null ? null : new Relevance(thresholds, above),
+                sketch == null ? null : new SketchCounts(sketch, addAll(sketchBelow, o.sketchBelow)));
     }
 
     private static long[] addAll(long[] a, long[] b) {
@@ -499,9 +499,9 @@ public final class ActivationStatistics {
             return new ActivationStatistics(language, tensor, layers, neurons,
                     number(file, meta, "tokens"), number(file, meta, "batches"), f.readI64("over_zero", n),
                     f.readF64("sum", n), f.readF64("sum_squares", n), f.readF32("min", n), f.readF32("max", n),
-                    percentiles, sums, info, relevance ? f.readF32("thresholds", n) : null,
-                    relevance ? f.readF64("above_threshold_sums", n) : null, sketch,
-                    sketch == null ? null : f.readI64("sketch_below", sketch.edgeCount() * n));
+                    percentiles, sums, info,
+                    relevance ? new Relevance(f.readF32("thresholds", n), f.readF64("above_threshold_sums", n)) : null,
+                    sketch == null ? null : new SketchCounts(sketch, f.readI64("sketch_below", sketch.edgeCount() * n)));
         }
     }
 

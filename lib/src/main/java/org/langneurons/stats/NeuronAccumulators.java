@@ -199,8 +199,9 @@ final class NeuronAccumulators implements AutoCloseable {
             }
         }
         return new ActivationStatistics(start.language(), start.tensor(), layers, neurons, tokens, batches, oz, s,
-                sq, mn, mx, percentiles, ps, start.info(), start.hasRelevance() ? start.thresholds() : null, above,
-                start.sketch(), below);
+                sq, mn, mx, percentiles, ps, start.info(),
+                above == null ? null : new ActivationStatistics.Relevance(start.thresholds(), above),
+                below == null ? null : new ActivationStatistics.SketchCounts(start.sketch(), below));
     }
 
     @Override

@@ -51,7 +51,7 @@ class NeuronTablesTest {
         // P50 sums 1 and -1 over 2 batches -> 0.5 and -0.5, averaged 0
         ActivationStatistics s = new ActivationStatistics("en", RecordedTensor.GATE, 1, 2, 4, 2,
                 new long[] {2, 0}, new double[] {2, -6}, new double[] {4, 12}, new float[] {-1, -3},
-                new float[] {2, 0}, new double[] {50}, new double[][] {{1, -1}}, Map.of());
+                new float[] {2, 0}, new double[] {50}, new double[][] {{1, -1}}, Map.of(), null, null);
         Table t = NeuronTables.activationSummary(List.of(s));
         assertEquals(-0.5, t.doubleColumn("mean").get(0), 1e-12);
         assertEquals(0.0, t.doubleColumn("P50").get(0), 1e-12);

@@ -67,7 +67,8 @@ class ActProbTest {
         int n = fractions.length;
         float[] min = new float[n], max = new float[n];
         return new ActivationStatistics(lang, RecordedTensor.GATE, 2, n / 2, 10, 1, new long[n], new double[n],
-                new double[n], min, max, new double[0], new double[0][], Map.of(), new float[n], fractions);
+                new double[n], min, max, new double[0], new double[0][], Map.of(),
+                new ActivationStatistics.Relevance(new float[n], fractions), null);
     }
 
     @Test
