@@ -1,4 +1,3 @@
-import ai.djl.ndarray.NDArray;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +5,7 @@ import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Split;
 import org.langneurons.eval.LanguageQuality;
 import org.langneurons.hooks.HookHandle;
-import org.langneurons.hooks.HookName;
+import org.langneurons.intervention.Intervention;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.neurons.Lape;
 import org.langneurons.neurons.NeuronSet;
@@ -72,22 +71,7 @@ public class DefaultNeurons {
         int own = 0;
         System.out.println(what + ": PPL change, own language vs mean of the others");
         for (int i = 0; i < langs.size(); i++) {
-            List<HookHandle> handles = new ArrayList<>();
-            for (int l = 0; l < set.layers(); l++) {
-                int[] off = set.neurons(langs.get(i), l);
-                if (off.length == 0) {
-                    continue;
-                }
-                float[] keep = new float[set.neuronsPerLayer()];
-                java.util.Arrays.fill(keep, 1f);
-                for (int n : off) {
-                    keep[n] = 0f;
-                }
-                handles.add(model.hooks().add(HookName.mlpAct(l), (name, act, ctx) -> {
-                    NDArray mask = act.getManager().create(keep);
-                    return act.mul(mask);
-                }));
-            }
+            HookHandle off = Intervention.set(set, langs.get(i), 0f).apply(model);
             double ownChange = 0, others = 0;
             for (int j = 0; j < langs.size(); j++) {
                 double change = model.perplexity(texts.get(j), 256, 16).perplexity() - base[j];
@@ -97,7 +81,7 @@ public class DefaultNeurons {
                     others += change / (langs.size() - 1);
                 }
             }
-            handles.forEach(HookHandle::close);
+            off.close();
             if (ownChange > others) {
                 own++;
             }

@@ -1,0 +1,6 @@
+/**
+ * Interventions on neurons: {@link org.langneurons.intervention.Intervention} sets chosen neurons to a constant or a
+ * language's statistic, scales or shifts them, at all, prompt or generated positions, through hooks, so the same
+ * change applies in forwards, losses and every generation step.
+ */
+package org.langneurons.intervention;
