@@ -69,4 +69,39 @@ public final class NeuronCharts {
         return new Figure(layout(a.method() + " vs " + b.method() + ": Jaccard index", "language", "Jaccard"),
                 BarTrace.builder(common.toArray(), j).build());
     }
+
+    /** Annotated heatmap of a perplexity-change matrix: rows intervened language, columns evaluated language. */
+    public static Figure perplexityChange(org.langneurons.eval.PerplexityChange m) {
+        return annotatedHeatmap("PPL change (neurons set to " + m.value() + "): rows intervened, columns evaluated",
+                "evaluated language", "intervened language", m.languages(), m.languages(), m.ppxc());
+    }
+
+    /** A heatmap with each cell's value written on it (Tablesaw's heatmap has no annotations: they are added). */
+    public static Figure annotatedHeatmap(String title, String x, String y, List<String> columns, List<String> rows,
+            double[][] z) {
+        StringBuilder notes = new StringBuilder("[");
+        for (int r = 0; r < rows.size(); r++) {
+            for (int c = 0; c < columns.size(); c++) {
+                if (notes.length() > 1) {
+                    notes.append(',');
+                }
+                notes.append("{\"x\":").append(quote(columns.get(c))).append(",\"y\":").append(quote(rows.get(r)))
+                        .append(",\"text\":\"").append(String.format(java.util.Locale.ROOT, "%.2f", z[r][c]))
+                        .append("\",\"showarrow\":false,\"font\":{\"size\":10}}");
+            }
+        }
+        String annotations = notes.append(']').toString();
+        // y reversed so that row 0 is at the top, as in a table
+        return new Figure(layout(title, x, y), HeatmapTrace.builder(columns.toArray(), rows.toArray(), z).build()) {
+            @Override
+            public String asJavascript(String divName) {
+                return super.asJavascript(divName) + "<script>Plotly.relayout('" + divName + "', {\"annotations\": "
+                        + annotations + ", \"yaxis.autorange\": \"reversed\"});</script>\n";
+            }
+        };
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
 }
