@@ -14,10 +14,14 @@ import picocli.CommandLine.Option;
 /** {@code generate}: continues a text prompt (or token ids), greedy by default. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate a continuation of --prompt TEXT (needs tokenizer.json) or of --ids; greedy unless"
-                + " --temperature > 0.")
+                + " --temperature > 0; --deactivate/--activate/--intervene overwrite language neurons of"
+                + " --neurons while generating.")
 final class GenerateCommand implements Runnable {
     @Mixin
     ModelOptions options;
+
+    @Mixin
+    InterventionOptions interventions;
 
     @Option(names = "--prompt", paramLabel = "TEXT", description = "The prompt text.")
     String prompt;
@@ -59,7 +63,7 @@ final class GenerateCommand implements Runnable {
         }
         GenerationConfig config = new GenerationConfig(maxNewTokens, temperature, topP, repetitionPenalty, stops,
                 seed, !noCache, !ignoreEos);
-        try (LanguageModel model = options.load()) {
+        try (LanguageModel model = options.load(); var h = interventions.apply(model)) {
             Generation g = prompt != null ? model.generateText(List.of(prompt), config)
                     : model.generate(IdLists.parse(ids), config);
             if (json) {

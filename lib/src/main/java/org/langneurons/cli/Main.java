@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "langneurons", mixinStandardHelpOptions = true, version = "langneurons 0.1.0",
         description = "Find, steer and fine-tune the language-specific neurons of decoder-only LLMs.",
         subcommands = {InfoCommand.class, LogitsCommand.class, ActivationsCommand.class, GenerateCommand.class,
-            PerplexityCommand.class, BenchCommand.class, TokenizerCommand.class, TrainCommand.class, EvaluateCommand.class, PplChangeCommand.class, CorpusCommand.class, StatsCommand.class, IdentifyCommand.class, NeuronsCommand.class, CommandLine.HelpCommand.class})
+            PerplexityCommand.class, BenchCommand.class, TokenizerCommand.class, TrainCommand.class, EvaluateCommand.class, PplChangeCommand.class, SteerCommand.class, CorpusCommand.class, StatsCommand.class, IdentifyCommand.class, NeuronsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override
