@@ -86,19 +86,18 @@ final class InterventionOptions {
                 throw new IllegalArgumentException("language " + lang + " is not in " + neurons + " "
                         + set.languages());
             }
-            Intervention iv;
-            try {
-                iv = Intervention.set(set, lang, Float.parseFloat(value));
-            } catch (NumberFormatException statistic) {
-                if (stats == null) {
-                    throw new IllegalArgumentException(lang + "=" + value + " is a statistic: give --stats DIR");
-                }
-                iv = Intervention.setToStatistic(set, lang,
-                        ActivationStatistics.load(stats.resolve(lang + ".safetensors")), value);
-            }
+            Intervention iv = Intervention.setTo(set, lang, value, l -> statistics(stats, l, lang + "=" + value));
             out.add(iv.at(where));
         }
         return out;
+    }
+
+    /** LANG's statistics in {@code dir} (of `stats`), or an error saying that {@code what} needs them. */
+    static ActivationStatistics statistics(Path dir, String lang, String what) {
+        if (dir == null) {
+            throw new IllegalArgumentException(what + " is a statistic: give --stats DIR");
+        }
+        return ActivationStatistics.load(dir.resolve(lang + ".safetensors"));
     }
 
     /** Applies the interventions; the handle removes them (a no-op handle when there are none). */

@@ -107,24 +107,11 @@ final class PplChangeCommand implements Runnable {
 
     /** How row language {@code lang}'s neurons of a set are intervened on, per --value. */
     private java.util.function.BiFunction<NeuronSet, String, Intervention> intervention(NeuronSet set) {
-        if (value.equals("zero")) {
-            return (s, lang) -> Intervention.set(s, lang, 0f);
-        }
-        try {
-            float v = Float.parseFloat(value);
-            return (s, lang) -> Intervention.set(s, lang, v);
-        } catch (NumberFormatException notANumber) {
-            if (stats == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--value " + value + " is a statistic: give --stats DIR");
-            }
-            Map<String, ActivationStatistics> byLang = new LinkedHashMap<>();
-            for (String lang : set.languages()) {
-                byLang.put(lang, ActivationStatistics.load(stats.resolve(lang + ".safetensors")));
-            }
-            Intervention.statistic(byLang.values().iterator().next(), value);   // fail early on a bad name
-            return (s, lang) -> Intervention.setToStatistic(s, lang, byLang.get(lang), value);
-        }
+        Map<String, ActivationStatistics> byLang = new LinkedHashMap<>();
+        java.util.function.Function<String, ActivationStatistics> statsFor = lang -> byLang.computeIfAbsent(lang,
+                l -> InterventionOptions.statistics(stats, l, "--value " + value));
+        Intervention.setTo(set, set.languages().get(0), value, statsFor);      // fail early on a bad value
+        return (s, lang) -> Intervention.setTo(s, lang, value, statsFor);
     }
 
     private static PerplexityChange.Progress progress(String what) {

@@ -11,7 +11,6 @@ import org.langneurons.intervention.Steering;
 import org.langneurons.model.GenerationConfig;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.neurons.NeuronSet;
-import org.langneurons.stats.ActivationStatistics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,17 +64,8 @@ final class SteerCommand implements Runnable {
             }
         }
         List<String> ps = prompts != null ? PerplexityCommand.readDocuments(prompts) : defaultPrompts(from, 12);
-        Intervention on;
-        try {
-            on = Intervention.set(set, to, Float.parseFloat(value));
-        } catch (NumberFormatException statistic) {
-            if (stats == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--value " + value
-                        + " is a statistic: give --stats DIR");
-            }
-            on = Intervention.setToStatistic(set, to, ActivationStatistics.load(stats.resolve(to + ".safetensors")),
-                    value);
-        }
+        Intervention on = Intervention.setTo(set, to, value,
+                l -> InterventionOptions.statistics(stats, l, "--value " + value));
         LanguageIdentifier id = LanguageIdentifier.train(Corpus.openDefault(), Split.IDENTIFICATION);
         try (LanguageModel model = options.load()) {
             Steering.Result r = Steering.run(model, ps, GenerationConfig.greedy(maxNewTokens), id, to,

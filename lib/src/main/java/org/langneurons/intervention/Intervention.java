@@ -122,6 +122,22 @@ public record Intervention(Operation operation, int[][] neurons, float[][] value
         return new Intervention(Operation.SET, n, values, Positions.ALL, HookPoint.MLP_ACT);
     }
 
+    /**
+     * Every neuron of {@code language} set to {@code value}: {@code zero}, a number, or the name of a statistic
+     * ({@link #statistic}) of that language's statistics, which {@code statsFor} supplies (it is asked only then).
+     */
+    public static Intervention setTo(NeuronSet set, String language, String value,
+            java.util.function.Function<String, ActivationStatistics> statsFor) {
+        if (value.equalsIgnoreCase("zero")) {
+            return set(set, language, 0f);
+        }
+        try {
+            return set(set, language, Float.parseFloat(value));
+        } catch (NumberFormatException statistic) {
+            return setToStatistic(set, language, statsFor.apply(language), value);
+        }
+    }
+
     /** A named per-neuron statistic: {@code mean}, {@code max}, {@code min}, or {@code pN} (batch-mean). */
     public static double[][] statistic(ActivationStatistics stats, String name) {
         String s = name.toLowerCase(java.util.Locale.ROOT);
