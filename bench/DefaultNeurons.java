@@ -1,15 +1,16 @@
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Split;
 import org.langneurons.eval.LanguageQuality;
-import org.langneurons.hooks.HookHandle;
+import org.langneurons.eval.PerplexityChange;
 import org.langneurons.intervention.Intervention;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.neurons.Lape;
 import org.langneurons.neurons.NeuronSet;
-import org.langneurons.neurons.RandomNeurons;
 import org.langneurons.stats.ActivationCounts;
 import org.langneurons.stats.ActivationStatistics;
 import org.langneurons.stats.StatisticsCollector;
@@ -20,13 +21,14 @@ import org.langneurons.stats.StatisticsCollector;
  * change of every language's perplexity on validation text; the same with as many random neurons per layer.
  * Public API only; figures are printed.
  *
- *   java -cp lib/target/langneurons.jar bench/DefaultNeurons.java [MODEL_DIR|default] [top-rate] [chars]
+ *   java -cp lib/target/langneurons.jar bench/DefaultNeurons.java [MODEL_DIR|default] [top-rate] [chars] [draws]
  */
 public class DefaultNeurons {
     public static void main(String[] args) {
         String dir = args.length > 0 ? args[0] : "default";
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 0.01;
         int chars = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        int draws = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         Corpus corpus = Corpus.openDefault();
         List<String> langs = corpus.languages();
         try (LanguageModel model = dir.equals("default") ? LanguageModel.defaultModel()
@@ -52,42 +54,39 @@ public class DefaultNeurons {
                 layers.append(' ').append(lape.unionOfLanguages(l).length);
             }
             System.out.println(layers);
-            NeuronSet random = RandomNeurons.matching(lape, 7);
-            report("LAPE", model, corpus, langs, lape, chars);
-            report("random (same count per layer)", model, corpus, langs, random, chars);
-        }
-    }
-
-    static void report(String what, LanguageModel model, Corpus corpus, List<String> langs, NeuronSet set,
-            int chars) {
-        List<List<String>> texts = new ArrayList<>();
-        for (String lang : langs) {
-            texts.add(LanguageQuality.firstCharacters(corpus.documents(lang, Split.VALIDATION), chars));
-        }
-        double[] base = new double[langs.size()];
-        for (int j = 0; j < langs.size(); j++) {
-            base[j] = model.perplexity(texts.get(j), 256, 16).perplexity();
-        }
-        int own = 0;
-        System.out.println(what + ": PPL change, own language vs mean of the others");
-        for (int i = 0; i < langs.size(); i++) {
-            HookHandle off = Intervention.set(set, langs.get(i), 0f).apply(model);
-            double ownChange = 0, others = 0;
-            for (int j = 0; j < langs.size(); j++) {
-                double change = model.perplexity(texts.get(j), 256, 16).perplexity() - base[j];
-                if (i == j) {
-                    ownChange = change;
-                } else {
-                    others += change / (langs.size() - 1);
+            Map<String, List<String>> texts = new LinkedHashMap<>();
+            for (String lang : langs) {
+                texts.put(lang, LanguageQuality.firstCharacters(corpus.documents(lang, Split.VALIDATION), chars));
+            }
+            t0 = System.nanoTime();
+            PerplexityChange m = PerplexityChange.deactivation(model, lape, texts, 256, 16,
+                    PerplexityChange.Progress.NONE);
+            System.out.printf("PPL change matrix in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            PerplexityChange.Control control = PerplexityChange.randomControl(model, lape, texts,
+                    (set, lang) -> Intervention.set(set, lang, 0f), draws, 256, 16, PerplexityChange.Progress.NONE,
+                    "zero");
+            double[] own = m.ownMinusOthers();
+            System.out.println("lang neurons  base PPL   own change  others' mean   random own (95% CI)");
+            for (int i = 0; i < langs.size(); i++) {
+                double others = m.ppxc()[i][i] - own[i];
+                System.out.printf("%-4s %7d %9.2f %+12.3f %+13.3f   %+.3f [%+.3f, %+.3f]%n", langs.get(i),
+                        lape.count(langs.get(i)), m.baselinePerplexity()[i], m.ppxc()[i][i], others,
+                        control.own()[i], control.low()[i], control.high()[i]);
+            }
+            int beyondRandom = 0;
+            for (int i = 0; i < langs.size(); i++) {
+                if (m.ppxc()[i][i] > control.high()[i]) {
+                    beyondRandom++;
                 }
             }
-            off.close();
-            if (ownChange > others) {
-                own++;
+            int randomOwn = 0;
+            for (PerplexityChange r : control.matrices()) {
+                randomOwn += r.languagesHurtMostThemselves();
             }
-            System.out.printf("  %-3s %4d neurons  own %+9.3f  others %+8.3f  (base PPL %.2f)%n", langs.get(i),
-                    set.count(langs.get(i)), ownChange, others, base[i]);
+            System.out.printf("own language hurt more than the others' mean: LAPE %d of %d, random %.1f of %d "
+                    + "(mean of %d draws); own change above the random 95%% CI: %d of %d%n",
+                    m.languagesHurtMostThemselves(), langs.size(), randomOwn / (double) draws, langs.size(), draws,
+                    beyondRandom, langs.size());
         }
-        System.out.printf("  own language hurt more than the others' mean: %d of %d%n", own, langs.size());
     }
 }

@@ -27,6 +27,9 @@ final class EvaluateCommand implements Runnable {
     @Option(names = "--json", description = "Print the table as JSON.")
     boolean json;
 
+    @Option(names = "--markdown", description = "Print the table as Markdown (as the README shows it).")
+    boolean markdown;
+
     @Override
     public void run() {
         Corpus c = corpus == null ? Corpus.openDefault() : Corpus.open(corpus);
@@ -38,6 +41,16 @@ final class EvaluateCommand implements Runnable {
                         "bits_per_character", q.bitsPerCharacter(), "unigram_bits_per_character",
                         q.unigramBitsPerCharacter())));
                 Json.print(System.out, out);
+                return;
+            }
+            if (markdown) {
+                System.out.println("| language | characters | tokens / character | bits / character | unigram bits / "
+                        + "character |");
+                System.out.println("|---|---:|---:|---:|---:|");
+                for (LanguageQuality q : table) {
+                    System.out.printf("| %s | %,d | %.3f | %.3f | %.3f |%n", q.language(), q.characters(),
+                            q.tokensPerCharacter(), q.bitsPerCharacter(), q.unigramBitsPerCharacter());
+                }
                 return;
             }
             System.out.printf("%-5s %10s %12s %14s %10s%n", "lang", "chars", "tokens/char", "bits/char", "unigram");
