@@ -260,6 +260,21 @@ public final class LanguageModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The residual stream after the last block, [B, T, d] on {@code out}, without the final norm and the LM head: a
+     * forward for what the hooks see (activation statistics) at less cost than {@link #logits}. Hooks run during the
+     * call.
+     */
+    public NDArray lastHiddenState(TokenBatch batch, NDManager out) {
+        batch.checkIds(config.vocabSize());
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray hidden = decoder.run(pass(scope, batch.paddedIds(0), batch.mask(), batch.size(), 0, batch.width(),
+                    null));
+            hidden.attach(out);
+            return hidden;
+        }
+    }
+
     /** Logits of each sequence, unpadded, on the host: [sequence][position][vocab]. */
     public float[][][] logits(long[]... sequences) {
         TokenBatch batch = TokenBatch.of(sequences);

@@ -275,7 +275,7 @@ public final class StatisticsCollector {
                     long real = part.stream().mapToLong(x -> x.length).sum();
                     acc.beginBatch(s.includePadding() ? (long) batch.size() * batch.width() : real);
                     try (NDManager scope = m.newSubManager()) {
-                        model.logits(batch, scope);
+                        model.lastHiddenState(batch, scope);
                     }
                     acc.endBatch();
                     done += real;
