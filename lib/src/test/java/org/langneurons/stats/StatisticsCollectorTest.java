@@ -206,7 +206,7 @@ class StatisticsCollectorTest {
     @Test
     void partialRunsMergeIntoOneRun() {
         List<long[]> ws = windows(9, 3);
-        var st = settings(RecordedTensor.ACT);
+        var st = settings(RecordedTensor.ACT).withSketch(PercentileSketch.defaults());
         ActivationStatistics whole = StatisticsCollector.collectWindows(model, "fr", ws, st, null,
                 StatisticsCollector.Progress.NONE);
         ActivationStatistics a = StatisticsCollector.collectWindows(model, "fr", ws.subList(0, 6), st, null,
@@ -221,6 +221,7 @@ class StatisticsCollectorTest {
         assertArrayEquals(whole.max(), merged.max());
         assertArrayEquals(whole.sum(), merged.sum(), 1e-9);
         assertArrayEquals(whole.percentileSum(90), merged.percentileSum(90), 1e-9);
+        assertArrayEquals(whole.sketchBelow(), merged.sketchBelow(), "sketch counts merge exactly");
         var e = assertThrows(IllegalArgumentException.class, () -> a.merge(
                 StatisticsCollector.collectWindows(model, "en", ws, st, null, StatisticsCollector.Progress.NONE)));
         assertTrue(e.getMessage().contains("cannot merge statistics of fr"), e.getMessage());
@@ -257,6 +258,65 @@ class StatisticsCollectorTest {
         var e = assertThrows(IllegalArgumentException.class, () -> StatisticsCollector.collectWindows(model, "vi",
                 ws, st.withSeed(9), out, StatisticsCollector.Progress.NONE));
         assertTrue(e.getMessage().startsWith(out.toString()), e.getMessage());
+    }
+
+    @Test
+    void aRelevancePassResumesAndIsSavedWithItsThresholds(@TempDir Path dir) {
+        List<long[]> ws = windows(8, 5);
+        var st = settings(RecordedTensor.GATE);
+        ActivationStatistics first = StatisticsCollector.collectWindows(model, "hi", ws, st, null,
+                StatisticsCollector.Progress.NONE);
+        float[] thr = StatisticsCollector.thresholds(first, 90);
+        ActivationStatistics unbroken = StatisticsCollector.collectWindows(model, "hi", ws, st, thr, null,
+                StatisticsCollector.Progress.NONE);
+        // the relevance of a neuron is the mean over batches of the fraction above its threshold: within [0, 1],
+        // and near 0.1 on average for the batches' own 90th percentile
+        double mean = 0;
+        for (double[] layer : unbroken.relevance()) {
+            for (double r : layer) {
+                assertTrue(r >= 0 && r <= 1, "relevance " + r);
+                mean += r / (layer.length * unbroken.layers());
+            }
+        }
+        assertEquals(0.1, mean, 0.05);
+        Path out = dir.resolve("hi.relevance.safetensors");
+        AtomicInteger calls = new AtomicInteger();
+        assertThrows(IllegalStateException.class, () -> StatisticsCollector.collectWindows(model, "hi", ws, st, thr,
+                out, (lang, done, total, rate) -> {
+                    if (calls.incrementAndGet() == 2) {
+                        throw new IllegalStateException("killed");
+                    }
+                }));
+        ActivationStatistics resumed = StatisticsCollector.collectWindows(model, "hi", ws, st, thr, out,
+                StatisticsCollector.Progress.NONE);
+        assertTrue(unbroken.sameValues(resumed));
+        assertArrayEquals(thr, ActivationStatistics.load(out).thresholds());
+        // other thresholds on the same file are refused
+        float[] other = thr.clone();
+        other[0] += 1;
+        assertThrows(IllegalArgumentException.class, () -> StatisticsCollector.collectWindows(model, "hi", ws, st,
+                other, out, StatisticsCollector.Progress.NONE));
+    }
+
+    @Test
+    void malformedStatisticsFilesNameTheFileAndField(@TempDir Path dir) throws Exception {
+        ActivationStatistics s = StatisticsCollector.collectWindows(model, "ta", windows(3, 6),
+                settings(RecordedTensor.ACT), null, StatisticsCollector.Progress.NONE);
+        Path f = dir.resolve("ta.safetensors");
+        s.save(f);
+        assertTrue(s.sameValues(ActivationStatistics.load(f)));
+        byte[] bytes = Files.readAllBytes(f);
+        Files.write(f, Arrays.copyOf(bytes, bytes.length / 2));
+        var e = assertThrows(org.langneurons.io.CheckpointException.class, () -> ActivationStatistics.load(f));
+        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+        Path g = dir.resolve("weights.safetensors");
+        org.langneurons.io.SafetensorsWriter.writeHost(g, java.util.Map.of("over_zero",
+                org.langneurons.io.SafetensorsWriter.HostTensor.of(new long[] {1, 2}, 1, 2)), java.util.Map.of());
+        e = assertThrows(org.langneurons.io.CheckpointException.class, () -> ActivationStatistics.load(g));
+        assertTrue(e.getMessage().contains("metadata field language is missing"), e.getMessage());
+        var missing = assertThrows(org.langneurons.io.CheckpointException.class,
+                () -> ActivationStatistics.load(dir.resolve("none.safetensors")));
+        assertTrue(missing.getMessage().contains("none.safetensors"), missing.getMessage());
     }
 
     @Test
