@@ -90,4 +90,46 @@ class NeuronsCliTest {
         assertEquals(2, badTensor.status(), badTensor.toString());
         assertTrue(badTensor.err().contains("unknown tensor 'up'"), badTensor.toString());
     }
+
+    @Test
+    void pplChangeSteerAndGenerateWithInterventions(@TempDir Path dir) throws Exception {
+        Path neurons = dir.resolve("n.json");
+        // neurons of layer 3 for en and fr, written by hand
+        new NeuronSet("hand", java.util.Map.of(), List.of("en", "fr"), 4, 688, java.util.Map.of(
+                "en", new int[][] {{}, {}, {}, {1, 2, 3, 4, 5, 6, 7, 8}},
+                "fr", new int[][] {{}, {}, {}, {10, 11, 12, 13, 14, 15, 16, 17}})).save(neurons);
+        Path out = dir.resolve("ppxc");
+        var r = CliTest.run("ppl-change", "--model", "default", "--neurons", neurons.toString(), "--max-chars",
+                "600", "--random-draws", "2", "--out", out.toString());
+        assertEquals(0, r.status(), r.toString());
+        var json = com.google.gson.JsonParser.parseString(Files.readString(out.resolve("ppxc.json")))
+                .getAsJsonObject();
+        assertEquals(2, json.getAsJsonArray("ppxc").size());
+        assertEquals("zero", json.get("value").getAsString());
+        assertEquals(2, json.getAsJsonObject("random_control").get("draws").getAsInt());
+        assertTrue(Files.readString(out.resolve("ppxc.html")).contains("Plotly.relayout"));
+        var noStats = CliTest.run("ppl-change", "--model", "default", "--neurons", neurons.toString(), "--value",
+                "mean", "--out", out.toString());
+        assertEquals(1, noStats.status(), noStats.toString());
+        assertTrue(noStats.err().contains("--value mean is a statistic: give --stats DIR"), noStats.toString());
+
+        Path prompts = dir.resolve("prompts.txt");
+        Files.write(prompts, List.of("The file", "Click the button"));
+        var s = CliTest.run("steer", "--model", "default", "--neurons", neurons.toString(), "--from", "en", "--to",
+                "fr", "--value", "3", "--prompts", prompts.toString(), "--max-new-tokens", "8");
+        assertEquals(0, s.status(), s.toString());
+        assertTrue(s.out().lines().anyMatch(l -> l.startsWith("en     fr")), s.toString());
+
+        var plain = CliTest.run("generate", "--model", "default", "--prompt", "The file", "--max-new-tokens", "8",
+                "--ignore-eos");
+        var steered = CliTest.run("generate", "--model", "default", "--prompt", "The file", "--max-new-tokens", "8",
+                "--ignore-eos",
+                "--neurons", neurons.toString(), "--deactivate", "en", "--activate", "fr=5");
+        assertEquals(0, steered.status(), steered.toString());
+        assertTrue(!plain.out().equals(steered.out()), "the interventions change the continuation: " + plain.out());
+        var bad = CliTest.run("generate", "--model", "default", "--prompt", "x", "--deactivate", "de",
+                "--neurons", neurons.toString());
+        assertEquals(1, bad.status(), bad.toString());
+        assertTrue(bad.err().contains("language de is not in"), bad.toString());
+    }
 }
