@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds the embedded default model from nothing, exactly as it was made: the 16-language corpus (from npm and
-# Debian packages), the byte-level BPE tokenizer, and the model (about 45 minutes on 2 CPU cores). Interrupted? Run
+# Debian packages), the byte-level BPE tokenizer, and the model (about an hour on 2 CPU cores). Interrupted? Run
 # it again: the corpus and packages are cached and training resumes from its last checkpoint.
 #
 #   bash env/train-default.sh [WORK_DIR]      # WORK_DIR defaults to ./work/default
@@ -19,8 +19,8 @@ $J tokenizer train --corpus "$WORK/corpus" --out "$WORK/tokenizer.json" --vocab-
 # Trains (checkpointing in $WORK/train) and exports to $WORK/model with F16 weights.
 $J train --corpus "$WORK/corpus" --tokenizer "$WORK/tokenizer.json" --work "$WORK/train" --out "$WORK/model" \
   --layers 4 --hidden 256 --heads 4 --kv-heads 4 --intermediate 688 \
-  --seq-length 256 --batch 16 --steps 1200 --lr 3e-3 --min-lr 3e-4 --warmup 100 \
-  --eval-every 300 --checkpoint-every 50 --seed 1234 --store-dtype f16
+  --seq-length 256 --batch 16 --steps 2400 --lr 3e-3 --min-lr 3e-4 --warmup 100 \
+  --eval-every 800 --checkpoint-every 50 --seed 1234 --store-dtype f16
 
 mkdir -p "$MODEL"
 cp "$WORK/model/"{config.json,generation_config.json,model.safetensors,tokenizer.json,training-log.json} "$MODEL/"
