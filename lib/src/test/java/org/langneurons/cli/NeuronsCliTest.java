@@ -94,10 +94,10 @@ class NeuronsCliTest {
     @Test
     void pplChangeSteerAndGenerateWithInterventions(@TempDir Path dir) throws Exception {
         Path neurons = dir.resolve("n.json");
-        // neurons of layer 3 for en and fr, written by hand
+        // neurons for en and fr, written by hand
         new NeuronSet("hand", java.util.Map.of(), List.of("en", "fr"), 4, 688, java.util.Map.of(
                 "en", new int[][] {{}, {}, {}, {1, 2, 3, 4, 5, 6, 7, 8}},
-                "fr", new int[][] {{}, {}, {}, {10, 11, 12, 13, 14, 15, 16, 17}})).save(neurons);
+                "fr", new int[][] {{10, 11, 12, 13}, {}, {}, {10, 11, 12, 13, 14, 15, 16, 17}})).save(neurons);
         Path out = dir.resolve("ppxc");
         var r = CliTest.run("ppl-change", "--model", "default", "--neurons", neurons.toString(), "--max-chars",
                 "600", "--random-draws", "2", "--out", out.toString());
@@ -124,7 +124,7 @@ class NeuronsCliTest {
                 "--ignore-eos");
         var steered = CliTest.run("generate", "--model", "default", "--prompt", "The file", "--max-new-tokens", "8",
                 "--ignore-eos",
-                "--neurons", neurons.toString(), "--deactivate", "en", "--activate", "fr=5");
+                "--neurons", neurons.toString(), "--deactivate", "en", "--activate", "fr=100");
         assertEquals(0, steered.status(), steered.toString());
         assertTrue(!plain.out().equals(steered.out()), "the interventions change the continuation: " + plain.out());
         var bad = CliTest.run("generate", "--model", "default", "--prompt", "x", "--deactivate", "de",
