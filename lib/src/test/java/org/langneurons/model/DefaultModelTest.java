@@ -74,7 +74,15 @@ class DefaultModelTest {
             prompts.add(d.substring(0, cut));
         }
         Generation g = model.generateText(prompts, GenerationConfig.greedy(24));
-        String all = String.join(" ", g.texts());
+        // what the model writes itself: words copied from the prompt (brand names such as "Firefox" in Urdu
+        // interface strings) are not counted
+        List<String> own = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            java.util.Set<String> promptWords = new java.util.HashSet<>(List.of(prompts.get(i).split("\\s+")));
+            own.add(java.util.Arrays.stream(g.texts().get(i).split("\\s+")).filter(w -> !promptWords.contains(w))
+                    .collect(java.util.stream.Collectors.joining(" ")));
+        }
+        String all = String.join(" ", own);
         double share = TextCleaner.scriptShare(all, lang.scripts());
         assertTrue(share >= 0.8, lang + ": " + share + " of the letters in the expected script: " + g.texts());
     }
