@@ -21,10 +21,6 @@ final class ModelOptions {
     String dtype;
 
     LanguageModel load() {
-        LoadOptions options = LoadOptions.parse(device, dtype);
-        if (model.toString().equals("default") && !java.nio.file.Files.exists(model)) {
-            return LanguageModel.defaultModel(options);
-        }
-        return LanguageModel.load(model, options);
+        return LanguageModel.open(model.toString(), LoadOptions.parse(device, dtype));
     }
 }

@@ -63,7 +63,7 @@ final class StatsCommand implements Runnable {
 
     @Option(names = "--percentiles", defaultValue = "batch-mean", paramLabel = "MODE",
             description = "batch-mean (per batch, averaged over batches; Mondal et al.) or sketch (also global "
-                    + "percentiles over all tokens, within 2% relative error) (default: ${DEFAULT-VALUE}).")
+                    + "percentiles over all tokens, within 2%% relative error) (default: ${DEFAULT-VALUE}).")
     String percentileMode;
 
     @Option(names = "--relevance", paramLabel = "P", description = "Also the Activation Probability P stage 2.")

@@ -64,6 +64,21 @@ public final class Corpus {
         return new Corpus(dir, manifest, List.copyOf(langs.getAsJsonObject().keySet()));
     }
 
+    /**
+     * Per language, the documents of {@code split}: from the embedded corpus when {@code dir} is null, from a corpus
+     * that {@code corpus build} wrote, or from a folder of {@code LANG.txt} / {@code LANG.jsonl} files (whose whole
+     * text is the split, see {@link TextFolder}).
+     */
+    public static java.util.Map<String, List<String>> texts(Path dir, List<String> languages, Split split) {
+        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        Corpus built = dir == null ? openDefault()
+                : Files.isRegularFile(dir.resolve("manifest.json")) ? open(dir) : null;
+        for (String lang : languages) {
+            out.put(lang, built != null ? built.documents(lang, split) : TextFolder.documents(dir, lang));
+        }
+        return out;
+    }
+
     /** The corpus that ships with the library (validation and identification splits of the 16 languages). */
     public static synchronized Corpus openDefault() {
         URL url = Corpus.class.getResource(DEFAULT_RESOURCE + "manifest.json");

@@ -45,7 +45,8 @@ public record PerplexityChange(List<String> languages, double[] baselinePerplexi
 
     /**
      * Computes the matrix over {@code texts} (per language, in {@code set}'s language order), intervening for row i
-     * with {@code interventionFor.apply(language i)}.
+     * with {@code interventionFor.apply(language i)}. Rows of languages with no neurons in {@code set} are zero
+     * and not evaluated.
      */
     public static PerplexityChange compute(LanguageModel model, NeuronSet set, Map<String, List<String>> texts,
             Function<String, Intervention> interventionFor, int maxLength, int batchSize, Progress progress,
@@ -66,6 +67,12 @@ public record PerplexityChange(List<String> languages, double[] baselinePerplexi
         }
         double[][] ppxc = new double[k][k], ce = new double[k][k];
         for (int i = 0; i < k; i++) {
+            if (set.count(langs.get(i)) == 0) {
+                // nothing to intervene on: the row is exactly zero, so it is not evaluated
+                done += k;
+                progress.update(done, total);
+                continue;
+            }
             try (HookHandle h = interventionFor.apply(langs.get(i)).apply(model)) {
                 for (int j = 0; j < k; j++) {
                     Perplexity p = model.perplexity(texts.get(langs.get(j)), maxLength, batchSize);

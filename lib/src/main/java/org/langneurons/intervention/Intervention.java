@@ -78,6 +78,18 @@ public record Intervention(Operation operation, int[][] neurons, float[][] value
         return uniform(Operation.SET, set, language, value);
     }
 
+    /** One neuron, {@code neuron} of {@code layer} in a model of {@code layers} layers, set to {@code value}. */
+    public static Intervention setOne(int layers, int layer, int neuron, float value) {
+        if (layer < 0 || layer >= layers || neuron < 0) {
+            throw new IllegalArgumentException("no neuron " + neuron + " in layer " + layer + " of " + layers);
+        }
+        int[][] n = new int[layers][0];
+        float[][] v = new float[layers][0];
+        n[layer] = new int[] {neuron};
+        v[layer] = new float[] {value};
+        return new Intervention(Operation.SET, n, v, Positions.ALL, HookPoint.MLP_ACT);
+    }
+
     /** Every neuron of {@code language} multiplied by {@code factor}. */
     public static Intervention scale(NeuronSet set, String language, float factor) {
         return uniform(Operation.SCALE, set, language, factor);

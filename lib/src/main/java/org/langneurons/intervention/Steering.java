@@ -1,7 +1,10 @@
 package org.langneurons.intervention;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
 import org.langneurons.eval.LanguageIdentifier;
 import org.langneurons.hooks.HookHandle;
 import org.langneurons.model.Generation;
@@ -53,6 +56,59 @@ public final class Steering {
         g.texts().forEach(t -> langs.add(identifier.identify(t)));
         return new Result(target, share(before, identifier, target), share(g.texts(), identifier, target), prompts,
                 before, g.texts(), langs);
+    }
+
+    /**
+     * Source x target steering: for each source language, its prompts are continued once without intervention and
+     * once per target with {@code interventions.apply(source, target)}; cells hold the share of continuations
+     * identified as the target. The diagonal is NaN (a language is not steered towards itself).
+     *
+     * @param sources the source languages (rows)
+     * @param targets the target languages (columns)
+     * @param before  [S][T] share identified as the target without intervention
+     * @param after   [S][T] the same with the interventions
+     * @param prompts per source, the prompts
+     * @param steered per source and target, the continuations with the interventions (empty on the diagonal)
+     */
+    public record Matrix(List<String> sources, List<String> targets, double[][] before, double[][] after,
+            Map<String, List<String>> prompts, Map<String, Map<String, List<String>>> steered) {
+    }
+
+    /** Runs {@link Matrix}: the unsteered continuations once per source, the steered ones per source and target. */
+    public static Matrix matrix(LanguageModel model, Map<String, List<String>> promptsBySource, List<String> targets,
+            GenerationConfig generation, LanguageIdentifier identifier,
+            BiFunction<String, String, List<Intervention>> interventions) {
+        List<String> sources = List.copyOf(promptsBySource.keySet());
+        double[][] before = new double[sources.size()][targets.size()];
+        double[][] after = new double[sources.size()][targets.size()];
+        Map<String, Map<String, List<String>>> steered = new LinkedHashMap<>();
+        for (int s = 0; s < sources.size(); s++) {
+            String source = sources.get(s);
+            List<String> prompts = promptsBySource.get(source);
+            if (prompts.isEmpty()) {
+                throw new IllegalArgumentException("empty input: no prompt for source language " + source);
+            }
+            List<String> plain = model.generateText(prompts, generation).texts();
+            Map<String, List<String>> row = new LinkedHashMap<>();
+            for (int t = 0; t < targets.size(); t++) {
+                String target = targets.get(t);
+                if (target.equals(source)) {
+                    before[s][t] = after[s][t] = Double.NaN;
+                    row.put(target, List.of());
+                    continue;
+                }
+                List<String> texts;
+                try (HookHandle h = Intervention.applyAll(model, interventions.apply(source, target))) {
+                    texts = model.generateText(prompts, generation).texts();
+                }
+                before[s][t] = share(plain, identifier, target);
+                after[s][t] = share(texts, identifier, target);
+                row.put(target, texts);
+            }
+            steered.put(source, row);
+        }
+        return new Matrix(sources, List.copyOf(targets), before, after,
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(promptsBySource)), steered);
     }
 
     private static double share(List<String> texts, LanguageIdentifier id, String target) {

@@ -83,6 +83,17 @@ public final class LanguageModel implements AutoCloseable {
         return org.langneurons.io.EmbeddedResources.extract(DEFAULT_MODEL, "default-model");
     }
 
+    /**
+     * Opens {@code "default"} (the embedded default model) or a checkpoint directory: what notebooks' parameter cells
+     * and the CLI's {@code --model} take.
+     */
+    public static LanguageModel open(String defaultOrDirectory, LoadOptions options) {
+        if (defaultOrDirectory.equals("default") && !Files.exists(Path.of("default"))) {
+            return defaultModel(options);
+        }
+        return load(Path.of(defaultOrDirectory), options);
+    }
+
     /** Loads {@code directory} in FP32 on the CPU. */
     public static LanguageModel load(Path directory) {
         return load(directory, LoadOptions.defaults());

@@ -7,6 +7,8 @@ import tech.tablesaw.plotly.components.Figure;
 import tech.tablesaw.plotly.components.Layout;
 import tech.tablesaw.plotly.traces.BarTrace;
 import tech.tablesaw.plotly.traces.HeatmapTrace;
+import tech.tablesaw.plotly.traces.HistogramTrace;
+import tech.tablesaw.plotly.traces.ScatterTrace;
 
 /**
  * Plotly figures of neuron sets (render them with {@link Plotly}):
@@ -86,7 +88,8 @@ public final class NeuronCharts {
                     notes.append(',');
                 }
                 notes.append("{\"x\":").append(quote(columns.get(c))).append(",\"y\":").append(quote(rows.get(r)))
-                        .append(",\"text\":\"").append(String.format(java.util.Locale.ROOT, "%.2f", z[r][c]))
+                        .append(",\"text\":\"").append(Double.isNaN(z[r][c]) ? ""
+                                : String.format(java.util.Locale.ROOT, "%.2f", z[r][c]))
                         .append("\",\"showarrow\":false,\"font\":{\"size\":10}}");
             }
         }
@@ -99,6 +102,74 @@ public final class NeuronCharts {
                         + annotations + ", \"yaxis.autorange\": \"reversed\"});</script>\n";
             }
         };
+    }
+
+    /**
+     * Lines: for each model, the share of its neurons (of all languages together) in each layer, against the layer's
+     * relative depth (0 = first layer, 1 = last), so models of different depths compare on one axis.
+     */
+    public static Figure layerShares(java.util.Map<String, NeuronSet> models) {
+        List<ScatterTrace> traces = new java.util.ArrayList<>();
+        models.forEach((name, set) -> {
+            double[] depth = new double[set.layers()], share = new double[set.layers()];
+            double all = 0;
+            for (int l = 0; l < set.layers(); l++) {
+                all += set.unionOfLanguages(l).length;
+            }
+            for (int l = 0; l < set.layers(); l++) {
+                depth[l] = set.layers() == 1 ? 0 : l / (double) (set.layers() - 1);
+                share[l] = all == 0 ? 0 : set.unionOfLanguages(l).length / all;
+            }
+            traces.add(ScatterTrace.builder(depth, share).mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(name)
+                    .showLegend(true).build());
+        });
+        return new Figure(layout("Where the language-specific neurons are", "relative depth of the layer",
+                "share of the model's selected neurons"), traces.toArray(new ScatterTrace[0]));
+    }
+
+    /** Lines: per language, the mean activation probability P(value > 0) of each layer's neurons. */
+    public static Figure activationProbabilityByLayer(List<org.langneurons.stats.ActivationStatistics> stats) {
+        List<ScatterTrace> traces = new java.util.ArrayList<>();
+        for (var s : stats) {
+            float[][] p = s.activationProbability();
+            double[] layer = new double[p.length], mean = new double[p.length];
+            for (int l = 0; l < p.length; l++) {
+                layer[l] = l;
+                double sum = 0;
+                for (float v : p[l]) {
+                    sum += v;
+                }
+                mean[l] = sum / p[l].length;
+            }
+            traces.add(ScatterTrace.builder(layer, mean).mode(ScatterTrace.Mode.LINE_AND_MARKERS)
+                    .name(s.language()).showLegend(true).build());
+        }
+        return new Figure(layout("Mean activation probability per layer", "layer", "mean P(value > 0)"),
+                traces.toArray(new ScatterTrace[0]));
+    }
+
+    /** Overlaid histograms: the activation probabilities of one layer's neurons, one trace per language. */
+    public static Figure activationProbabilityHistogram(List<org.langneurons.stats.ActivationStatistics> stats,
+            int layer) {
+        List<HistogramTrace> traces = new java.util.ArrayList<>();
+        for (var s : stats) {
+            float[] p = s.activationProbability()[layer];
+            double[] d = new double[p.length];
+            for (int i = 0; i < p.length; i++) {
+                d[i] = p[i];
+            }
+            traces.add(HistogramTrace.builder(d).name(s.language()).opacity(0.5).nBinsX(40).build());
+        }
+        Layout l = Layout.builder().title("Activation probabilities of layer " + layer + "'s neurons")
+                .xAxis(Axis.builder().title("P(value > 0)").build()).yAxis(Axis.builder().title("neurons").build())
+                .barMode(Layout.BarMode.OVERLAY).showLegend(true).build();
+        return new Figure(l, traces.toArray(new HistogramTrace[0]));
+    }
+
+    /** Annotated heatmap of steering: share of continuations in the target language after steering. */
+    public static Figure steering(org.langneurons.intervention.Steering.Matrix m) {
+        return annotatedHeatmap("Share of continuations in the target language after steering",
+                "target language", "source language", m.targets(), m.sources(), m.after());
     }
 
     private static String quote(String s) {

@@ -95,6 +95,11 @@ public final class Plotly {
         }
     }
 
+    /** Fetches plotly.js into the cache if it is not there and prints its path (set-up scripts call this). */
+    public static void main(String[] args) {
+        System.out.println(locate());
+    }
+
     /** A div with the figure, its script, and no plotly.js (for a page that already loaded it). */
     public static String div(Figure figure, String id) {
         return "<div id=\"" + id + "\"></div>\n" + figure.asJavascript(id);

@@ -189,6 +189,26 @@ public final class StatisticsCollector {
     }
 
     /**
+     * Collects statistics of every language of {@code texts} (in its order) with {@link #collect}; with a non-null
+     * {@code dir}, each language checkpoints to and ends in {@code dir/LANG.safetensors}, so an interrupted run
+     * resumes and finished languages are read back instead of recomputed.
+     */
+    public static List<ActivationStatistics> collectAll(LanguageModel model, Map<String, List<String>> texts,
+            Settings s, Path dir, Progress progress) {
+        if (dir != null) {
+            try {
+                Files.createDirectories(dir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        List<ActivationStatistics> out = new ArrayList<>();
+        texts.forEach((lang, docs) -> out.add(collect(model, lang, docs, s,
+                dir == null ? null : dir.resolve(lang + ".safetensors"), progress)));
+        return out;
+    }
+
+    /**
      * Collects statistics of {@code language} over token windows, {@code s.batchSize()} at a time, in order (the
      * token budget, length and seed of {@code s} are the caller's business here). With a non-null {@code out},
      * checkpoints to {@code out + ".partial"}, resumes from it, writes the result to {@code out}, and returns an

@@ -118,7 +118,20 @@ class NeuronsCliTest {
         var s = CliTest.run("steer", "--model", "default", "--neurons", neurons.toString(), "--from", "en", "--to",
                 "fr", "--value", "3", "--prompts", prompts.toString(), "--max-new-tokens", "8");
         assertEquals(0, s.status(), s.toString());
-        assertTrue(s.out().lines().anyMatch(l -> l.startsWith("en     fr")), s.toString());
+        assertTrue(s.out().lines().anyMatch(l -> l.matches("en\\s+\\d\\.\\d\\d->\\d\\.\\d\\d")), s.toString());
+        // source x target: both languages both ways, the diagonal left out; default prompts (validation openings)
+        var table = CliTest.run("steer", "--model", "default", "--neurons", neurons.toString(), "--from", "all",
+                "--to", "all", "--value", "3", "--prompts-per-language", "2", "--max-new-tokens", "6", "--markdown",
+                "--show", "0");
+        assertEquals(0, table.status(), table.toString());
+        List<String> rows = table.out().lines().filter(l -> l.startsWith("| ")).toList();
+        assertEquals(List.of("| from \\ to | en | fr |"), rows.subList(0, 1), table.toString());
+        assertTrue(rows.get(1).matches("\\| en \\| - \\| \\d\\.\\d\\d->\\d\\.\\d\\d \\|"), table.toString());
+        assertTrue(rows.get(2).matches("\\| fr \\| \\d\\.\\d\\d->\\d\\.\\d\\d \\| - \\|"), table.toString());
+        var twoSources = CliTest.run("steer", "--model", "default", "--neurons", neurons.toString(), "--from",
+                "en,fr", "--to", "fr", "--prompts", prompts.toString());
+        assertEquals(2, twoSources.status(), twoSources.toString());
+        assertTrue(twoSources.err().contains("--prompts needs exactly one --from language"), twoSources.toString());
 
         var plain = CliTest.run("generate", "--model", "default", "--prompt", "The file", "--max-new-tokens", "8",
                 "--ignore-eos");

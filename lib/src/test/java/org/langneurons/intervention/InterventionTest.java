@@ -95,6 +95,21 @@ class InterventionTest {
     }
 
     @Test
+    void oneNeuronOfOneLayer() {
+        float[][] before = neurons(1);
+        float[][] after;
+        try (HookHandle h = Intervention.setOne(model.config().layers(), 1, 3, 4f).apply(model)) {
+            after = neurons(1);
+        }
+        for (int t = 0; t < IDS.length; t++) {
+            for (int n = 0; n < I; n++) {
+                assertEquals(n == 3 ? 4f : before[t][n], after[t][n], 0f, "position " + t + ", neuron " + n);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Intervention.setOne(2, 2, 0, 1f));
+    }
+
+    @Test
     void statisticsGivePerNeuronValues() {
         // a language's mean: neuron (1, 3) -> 0.25, (1, 7) -> -1.5 (sums over 4 tokens)
         double[] sum = new double[2 * I];
