@@ -23,7 +23,7 @@ for nb in "${NOTEBOOKS[@]}"; do
   for try in $(seq 1 "$TRIES"); do
     if jupyter nbconvert --to notebook --execute "$nb" --output-dir "$OUT" --output "$name" \
         --ExecutePreprocessor.kernel_name="$KERNEL" --ExecutePreprocessor.timeout=1800 \
-        --ExecutePreprocessor.startup_timeout=90 >"$log" 2>&1; then
+        --ExecutePreprocessor.startup_timeout=45 >"$log" 2>&1; then
       break
     fi
     if grep -q 'CellExecutionError' "$log" || [ "$try" = "$TRIES" ]; then

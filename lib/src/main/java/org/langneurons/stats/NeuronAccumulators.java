@@ -121,16 +121,18 @@ final class NeuronAccumulators implements AutoCloseable {
         if (thresholds != null) {
             aboveSums[l].addi(x.gt(thresholds[l]).toType(DataType.FLOAT64, false).sum(new int[] {0}).div(n));
         }
-        if (sketchBelow != null) {
-            sketchBelow[l].addi(countBelowEdges(x.sort(0), n));
-        }
         double[] ps = percentiles;
+        // sorted once, in float32 (the order is the same as in float64); percentiles interpolate in float64
+        NDArray sorted = sketchBelow != null || ps.length > 0 ? x.sort(0) : null;
+        if (sketchBelow != null) {
+            sketchBelow[l].addi(countBelowEdges(sorted, n));
+        }
         if (ps.length > 0) {
-            NDArray sorted = x64.sort(0);
             for (int j = 0; j < ps.length; j++) {
                 double pos = ps[j] / 100 * (n - 1);
                 long lo = (long) Math.floor(pos), hi = Math.min(lo + 1, n - 1);
-                NDArray a = sorted.get(lo), b = sorted.get(hi);
+                NDArray a = sorted.get(lo).toType(DataType.FLOAT64, false);
+                NDArray b = sorted.get(hi).toType(DataType.FLOAT64, false);
                 percentileSums[l].get(j).addi(a.add(b.sub(a).mul(pos - lo)));
             }
         }

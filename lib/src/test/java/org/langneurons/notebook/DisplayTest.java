@@ -40,7 +40,7 @@ class DisplayTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            Display.table(Table.create("t", IntColumn.create("n", 7)));
+            Display.table(Table.create("t", IntColumn.create("n", new int[] {7})));
         } finally {
             System.setOut(old);
         }
