@@ -45,6 +45,9 @@ public final class Display {
      * plotly.js before the first figure. {@link #figure} calls it if it has not run in this kernel.
      */
     public static void setup() {
+        if (KERNEL == null) {
+            return;   // outside a notebook there is nothing to send plotly.js to
+        }
         // Wrapped so that plotly's UMD header defines window.Plotly even where require.js is loaded (classic
         // notebook), instead of registering an AMD module.
         html("<script>(function(define, module, exports) {\n" + Plotly.script() + "\n})();</script>\n<style>"
