@@ -5,14 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Language;
 import org.langneurons.corpus.Split;
-import org.langneurons.corpus.TextFolder;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.stats.ActivationStatistics;
 import org.langneurons.stats.PercentileSketch;
@@ -114,12 +112,7 @@ final class StatsCommand implements Runnable {
             ps[ps.length - 1] = relevance;
             settings = settings.withPercentiles(ps);
         }
-        Map<String, List<String>> texts = new LinkedHashMap<>();
-        Corpus embedded = corpus == null ? Corpus.openDefault() : null;
-        for (String lang : languages) {
-            texts.put(lang, embedded != null ? embedded.documents(lang, Split.IDENTIFICATION)
-                    : TextFolder.documents(corpus, lang));
-        }
+        Map<String, List<String>> texts = Corpus.texts(corpus, languages, Split.IDENTIFICATION);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {

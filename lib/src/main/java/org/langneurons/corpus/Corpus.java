@@ -71,10 +71,8 @@ public final class Corpus {
      */
     public static java.util.Map<String, List<String>> texts(Path dir, List<String> languages, Split split) {
         java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
-        Corpus built = dir == null ? openDefault()
-                : Files.isRegularFile(dir.resolve("manifest.json")) ? open(dir) : null;
         for (String lang : languages) {
-            out.put(lang, built != null ? built.documents(lang, split) : TextFolder.documents(dir, lang));
+            out.put(lang, dir == null ? openDefault().documents(lang, split) : TextFolder.documents(dir, lang, split));
         }
         return out;
     }

@@ -27,6 +27,11 @@ public final class TextFolder {
 
     /** The documents of {@code lang} in {@code dir}; errors name the file and line at fault. */
     public static List<String> documents(Path dir, String lang) {
+        return documents(dir, lang, Split.IDENTIFICATION);
+    }
+
+    /** The same, reading {@code split} when {@code dir} is a project corpus directory. */
+    public static List<String> documents(Path dir, String lang, Split split) {
         Path txt = dir.resolve(lang + ".txt"), jsonl = dir.resolve(lang + ".jsonl");
         if (Files.isRegularFile(txt)) {
             return text(txt).lines().filter(l -> !l.isBlank()).toList();
@@ -54,7 +59,7 @@ public final class TextFolder {
             return out;
         }
         if (Files.isRegularFile(dir.resolve("manifest.json"))) {
-            return Corpus.open(dir).documents(lang, Split.IDENTIFICATION);
+            return Corpus.open(dir).documents(lang, split);
         }
         throw new IllegalArgumentException("no text for language " + lang + " in " + dir + ": expected " + txt
                 + " or " + jsonl);
