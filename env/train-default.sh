@@ -13,9 +13,11 @@ mkdir -p "$WORK"
 [ -f lib/target/langneurons.jar ] || mvn -B -q package -DskipTests
 J="java -Xmx8g -jar lib/target/langneurons.jar"
 
+# apt's package lists must be current: the corpus pins package versions, and a machine's old lists lack them.
+if [ "$(id -u)" = 0 ]; then apt-get update -qq; elif command -v sudo >/dev/null; then sudo apt-get update -qq; fi
 # Also refreshes the committed validation and identification sets ($RES/corpus) from the same build.
 $J corpus build --out "$WORK/corpus" --eval-out "$RES/corpus"
-$J tokenizer train --corpus "$WORK/corpus" --out "$WORK/tokenizer.json" --vocab-size 8192
+$J tokenizer train --corpus "$WORK/corpus" --out "$WORK/tokenizer.json" --vocab-size 4096
 # Trains (checkpointing in $WORK/train) and exports to $WORK/model with F16 weights.
 $J train --corpus "$WORK/corpus" --tokenizer "$WORK/tokenizer.json" --work "$WORK/train" --out "$WORK/model" \
   --layers 4 --hidden 256 --heads 4 --kv-heads 4 --intermediate 688 \

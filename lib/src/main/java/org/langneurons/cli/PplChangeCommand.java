@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Split;
-import org.langneurons.corpus.TextFolder;
 import org.langneurons.eval.LanguageQuality;
 import org.langneurons.eval.PerplexityChange;
 import org.langneurons.intervention.Intervention;
@@ -39,7 +38,8 @@ final class PplChangeCommand implements Runnable {
     Path neurons;
 
     @Option(names = "--corpus", paramLabel = "DIR",
-            description = "Evaluation text per language (LANG.txt / LANG.jsonl; default: embedded validation set).")
+            description = "Evaluation text per language (LANG.txt / LANG.jsonl, or a `corpus build` directory's validation "
+                    + "split; default: embedded validation set).")
     Path corpus;
 
     @Option(names = "--stats", paramLabel = "DIR", description = "Statistics (of `stats`) for --value mean/pN.")
@@ -70,13 +70,10 @@ final class PplChangeCommand implements Runnable {
     @Override
     public void run() {
         NeuronSet set = NeuronSet.load(neurons);
+        // Perplexity is measured on validation text, never on the identification text the neurons came from.
         Map<String, List<String>> texts = new LinkedHashMap<>();
-        Corpus embedded = corpus == null ? Corpus.openDefault() : null;
-        for (String lang : set.languages()) {
-            List<String> docs = embedded != null ? embedded.documents(lang, Split.VALIDATION)
-                    : TextFolder.documents(corpus, lang);
-            texts.put(lang, LanguageQuality.firstCharacters(docs, maxChars));
-        }
+        Corpus.texts(corpus, set.languages(), Split.VALIDATION)
+                .forEach((lang, docs) -> texts.put(lang, LanguageQuality.firstCharacters(docs, maxChars)));
         java.util.function.BiFunction<NeuronSet, String, Intervention> intervention = intervention(set);
         try (LanguageModel model = options.load()) {
             PerplexityChange m = PerplexityChange.compute(model, set, texts, lang -> intervention.apply(set, lang),

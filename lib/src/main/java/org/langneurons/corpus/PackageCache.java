@@ -55,7 +55,7 @@ final class PackageCache {
         if (r == null || r.exit != 0) {
             if (r != null) {
                 log.accept("  version " + pinned + " of " + pkg + " is not available (" + r.lastLine()
-                        + "); taking apt's candidate version");
+                        + "); taking apt's candidate version (are apt's lists current? `apt-get update`)");
             }
             r = run(downloads, "apt-get", "download", pkg);
             if (r.exit != 0) {

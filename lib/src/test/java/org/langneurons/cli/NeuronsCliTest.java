@@ -108,6 +108,15 @@ class NeuronsCliTest {
         assertEquals("zero", json.get("value").getAsString());
         assertEquals(2, json.getAsJsonObject("random_control").get("draws").getAsInt());
         assertTrue(Files.readString(out.resolve("ppxc.html")).contains("Plotly.relayout"));
+        // a corpus directory as `corpus build` writes it (here: the embedded one's files) is read at its
+        // validation split, as the embedded default is; its identification split would give other perplexities
+        Path built = Path.of("src/main/resources/org/langneurons/default/corpus");
+        Path outBuilt = dir.resolve("ppxc-built");
+        var fromDir = CliTest.run("ppl-change", "--model", "default", "--neurons", neurons.toString(),
+                "--corpus", built.toString(), "--max-chars", "600", "--out", outBuilt.toString());
+        assertEquals(0, fromDir.status(), fromDir.toString());
+        assertEquals(json.get("baseline_ppl"), com.google.gson.JsonParser.parseString(
+                Files.readString(outBuilt.resolve("ppxc.json"))).getAsJsonObject().get("baseline_ppl"));
         var noStats = CliTest.run("ppl-change", "--model", "default", "--neurons", neurons.toString(), "--value",
                 "mean", "--out", out.toString());
         assertEquals(1, noStats.status(), noStats.toString());
