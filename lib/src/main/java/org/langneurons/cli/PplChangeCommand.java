@@ -38,8 +38,8 @@ final class PplChangeCommand implements Runnable {
     Path neurons;
 
     @Option(names = "--corpus", paramLabel = "DIR",
-            description = "Evaluation text per language (LANG.txt / LANG.jsonl, or a `corpus build` directory's validation "
-                    + "split; default: embedded validation set).")
+            description = "Evaluation text per language (LANG.txt / LANG.jsonl, or a `corpus build` directory's "
+                    + "validation split; default: embedded validation set).")
     Path corpus;
 
     @Option(names = "--stats", paramLabel = "DIR", description = "Statistics (of `stats`) for --value mean/pN.")
