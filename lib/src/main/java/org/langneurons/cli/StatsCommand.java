@@ -12,6 +12,7 @@ import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Language;
 import org.langneurons.corpus.Split;
 import org.langneurons.model.LanguageModel;
+import org.langneurons.notebook.Display;
 import org.langneurons.stats.ActivationStatistics;
 import org.langneurons.stats.PercentileSketch;
 import org.langneurons.stats.RecordedTensor;
@@ -177,7 +178,7 @@ final class StatsCommand implements Runnable {
             printed = true;
             double eta = rate > 0 ? (total - done) / rate : 0;
             System.err.printf("\r%s  %,d / %,d tokens  %,.0f tokens/s  ETA %s   ", language, done, total, rate,
-                    eta < 60 ? String.format("%.0f s", eta) : String.format("%.1f min", eta / 60));
+                    Display.duration(eta));
         }
 
         void done() {

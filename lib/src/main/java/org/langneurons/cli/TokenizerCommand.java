@@ -34,7 +34,7 @@ final class TokenizerCommand implements Runnable {
         @Option(names = "--langs", defaultValue = "all", description = "Languages (default: ${DEFAULT-VALUE}).")
         String langs;
 
-        @Option(names = "--vocab-size", defaultValue = "8192", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--vocab-size", defaultValue = "4096", description = "Default: ${DEFAULT-VALUE}.")
         int vocabSize;
 
         @Option(names = "--chars-per-language", defaultValue = "300000", description = "Default: ${DEFAULT-VALUE}.")

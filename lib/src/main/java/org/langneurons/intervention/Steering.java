@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import org.langneurons.eval.LanguageIdentifier;
 import org.langneurons.hooks.HookHandle;
-import org.langneurons.model.Generation;
 import org.langneurons.model.GenerationConfig;
 import org.langneurons.model.LanguageModel;
 
@@ -48,14 +47,11 @@ public final class Steering {
             throw new IllegalArgumentException("empty input: steering needs at least one prompt");
         }
         List<String> before = model.generateText(prompts, generation).texts();
-        Generation g;
-        try (HookHandle h = Intervention.applyAll(model, interventions)) {
-            g = model.generateText(prompts, generation);
-        }
+        List<String> after = generateWith(model, prompts, generation, interventions);
         List<String> langs = new ArrayList<>();
-        g.texts().forEach(t -> langs.add(identifier.identify(t)));
-        return new Result(target, share(before, identifier, target), share(g.texts(), identifier, target), prompts,
-                before, g.texts(), langs);
+        after.forEach(t -> langs.add(identifier.identify(t)));
+        return new Result(target, share(before, identifier, target), share(after, identifier, target), prompts,
+                before, after, langs);
     }
 
     /**
@@ -97,10 +93,7 @@ public final class Steering {
                     row.put(target, List.of());
                     continue;
                 }
-                List<String> texts;
-                try (HookHandle h = Intervention.applyAll(model, interventions.apply(source, target))) {
-                    texts = model.generateText(prompts, generation).texts();
-                }
+                List<String> texts = generateWith(model, prompts, generation, interventions.apply(source, target));
                 before[s][t] = share(plain, identifier, target);
                 after[s][t] = share(texts, identifier, target);
                 row.put(target, texts);
@@ -109,6 +102,14 @@ public final class Steering {
         }
         return new Matrix(sources, List.copyOf(targets), before, after,
                 java.util.Collections.unmodifiableMap(new LinkedHashMap<>(promptsBySource)), steered);
+    }
+
+    /** Continuations of {@code prompts} with {@code interventions} in place, removed afterwards. */
+    private static List<String> generateWith(LanguageModel model, List<String> prompts, GenerationConfig generation,
+            List<Intervention> interventions) {
+        try (HookHandle h = Intervention.applyAll(model, interventions)) {
+            return model.generateText(prompts, generation).texts();
+        }
     }
 
     private static double share(List<String> texts, LanguageIdentifier id, String target) {

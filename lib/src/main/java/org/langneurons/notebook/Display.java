@@ -167,7 +167,7 @@ public final class Display {
     }
 
     /** Formats a count of seconds as "12 s" or "3.4 min", for progress lines. */
-    static String duration(double seconds) {
+    public static String duration(double seconds) {
         return seconds < 60 ? String.format(Locale.ROOT, "%.0f s", seconds)
                 : String.format(Locale.ROOT, "%.1f min", seconds / 60);
     }

@@ -48,9 +48,9 @@ public final class BpeTrainer {
      * @param seed seed of the order in which each language's documents are taken
      */
     public record Settings(int vocabSize, long charsPerLanguage, boolean balance, long minFrequency, long seed) {
-        /** 8192 tokens, 300,000 characters per language, balanced, pairs seen twice or more, seed 0. */
+        /** 4096 tokens (as the embedded default), 300,000 characters per language, balanced, min count 2, seed 0. */
         public static Settings defaults() {
-            return new Settings(8192, 300_000, true, 2, 0);
+            return new Settings(4096, 300_000, true, 2, 0);
         }
 
         public Settings {
