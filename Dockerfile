@@ -13,7 +13,7 @@ FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
 
 RUN apt-get update && apt-get install -y --no-install-recommends \
         openjdk-17-jdk-headless maven npm python3 python3-pip ca-certificates \
-        jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel \
+        jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel libjemalloc2 \
     && rm -rf /var/lib/apt/lists/*
 
 # libtorch with CUDA: DJL loads it from PYTORCH_LIBRARY_PATH and uses the cu128 JNI library shipped in pytorch-jni.
@@ -27,7 +27,8 @@ COPY pom.xml ./
 COPY lib lib
 COPY env env
 COPY notebooks notebooks
-# The same steps as env/setup.sh without its apt part: the jar, the kernel spec, plotly.js into the cache.
+# The same steps as env/setup.sh without its apt part: the jar, the kernel spec (with jemalloc preloaded, as
+# env/allocator.sh), plotly.js into the cache.
 RUN mvn -B -q --no-transfer-progress package -DskipTests \
     && bash env/install-kernel.sh \
     && java -cp lib/target/langneurons.jar org.langneurons.notebook.Plotly \

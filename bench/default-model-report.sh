@@ -10,6 +10,7 @@ M="${1:-default}" E="${2:-work/report}"
 mkdir -p "$E"
 [ -f lib/target/langneurons.jar ] || mvn -B -q package -DskipTests
 JAR=lib/target/langneurons.jar
+source env/allocator.sh
 J="java -Xmx8g -jar $JAR"
 $J evaluate --model "$M" --markdown | tee "$E/quality.md"
 java -Xmx8g -cp "$JAR" bench/DefaultNeurons.java "$M" 0.01 4000 2 | tee "$E/neurons.txt"

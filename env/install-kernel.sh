@@ -23,9 +23,12 @@ if [ ! -s "$JAR" ]; then
 fi
 DIR="$KERNELS/$NAME"
 mkdir -p "$DIR"
-python3 - "$DIR/kernel.json" "$JAR" "$CP" "$NAME" "$CACHE/mima" <<'PY'
+# The kernel runs with jemalloc where it is installed (env/allocator.sh says why).
+ALLOC="$(LD_PRELOAD= MALLOC_CONF= bash -c 'source env/allocator.sh; echo "${LD_PRELOAD:-}|${MALLOC_CONF:-}"')"
+python3 - "$DIR/kernel.json" "$JAR" "$CP" "$NAME" "$CACHE/mima" "$ALLOC" <<'PY'
 import json, sys
-path, jar, cp, name, mima = sys.argv[1:]
+path, jar, cp, name, mima, alloc = sys.argv[1:]
+preload, malloc_conf = alloc.split("|")
 spec = {
     "argv": ["java", "-Xmx8g", "-Dai.djl.offline=true", "-jar", jar, "{connection_file}"],
     "display_name": "Java (LangNeurons)" if name == "langneurons" else "Java (" + name + ")",
@@ -34,6 +37,8 @@ spec = {
     "env": {"RJK_CLASSPATH": cp, "RJK_COMPILER_OPTIONS": "", "RJK_INIT_SCRIPT": "", "RJK_TIMEOUT_MILLIS": "-1",
             "RJK_MIMA_CACHE": mima},
 }
+if preload:
+    spec["env"].update({"LD_PRELOAD": preload, "MALLOC_CONF": malloc_conf})
 with open(path, "w") as f:
     json.dump(spec, f, indent=2)
 PY

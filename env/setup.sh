@@ -2,6 +2,7 @@
 # Installs everything the notebooks, the main command and the tests need on a fresh machine (Debian 12 with Java 17,
 # Maven and npm, or with apt to install them), and is a no-op for whatever is already there:
 #   - Jupyter from Debian packages, and Chromium (the rendering test opens the exported notebooks in it);
+#   - jemalloc (libjemalloc2), which the kernel, the tests and the scripts preload (env/allocator.sh says why);
 #   - the Java kernel io.github.padreati:rapaio-jupyter-kernel:3.0.1 from Maven Central;
 #   - the library's runnable jar (lib/target/langneurons.jar, which holds its dependencies);
 #   - the kernel spec "langneurons" (env/install-kernel.sh), whose class path is that jar: notebooks need no magics;
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 # A machine may have Maven, Java or npm from elsewhere: their packages are needed only when the command is not there.
-DEBS=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium)
+DEBS=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium libjemalloc2)
 command -v mvn >/dev/null || DEBS+=(maven)
 command -v javac >/dev/null || DEBS+=(openjdk-17-jdk-headless)
 command -v npm >/dev/null || DEBS+=(npm)

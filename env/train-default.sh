@@ -15,6 +15,7 @@ J="java -Xmx8g -jar lib/target/langneurons.jar"
 
 # apt's package lists must be current: the corpus pins package versions, and a machine's old lists lack them.
 if [ "$(id -u)" = 0 ]; then apt-get update -qq; elif command -v sudo >/dev/null; then sudo apt-get update -qq; fi
+source env/allocator.sh
 # Also refreshes the committed validation and identification sets ($RES/corpus) from the same build.
 $J corpus build --out "$WORK/corpus" --eval-out "$RES/corpus"
 $J tokenizer train --corpus "$WORK/corpus" --out "$WORK/tokenizer.json" --vocab-size 4096

@@ -3,6 +3,7 @@ package org.langneurons.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import com.google.gson.Gson;
@@ -112,30 +113,33 @@ public final class Trainer implements AutoCloseable {
         while (step < until) {
             double lr = settings.learningRate(step);
             double loss = 0;
-            double norm;
+            double norm = Double.NaN;
             try (NDManager scope = manager.newSubManager()) {
-                for (int micro = 0; micro < settings.accumulation(); micro++) {
-                    var batch = data.batch(settings.seed(), step, micro, settings.batchSize(),
-                            settings.sequenceLength());
-                    try (NDManager forward = scope.newSubManager();
-                            GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray l = model.loss(batch, forward);
-                        collector.backward(l.div(settings.accumulation()));
-                        loss += l.getFloat() / settings.accumulation();
+                Map<String, NDArray> grads = null;
+                // A non-finite loss or gradient never reaches the parameters. Once, it is taken for a fault of the
+                // moment (seen once on a 2-core VM, not reproducible) and the step is computed again, which gives
+                // the uninterrupted result; twice, the run stops with its last good state checkpointed.
+                for (int attempt = 1; grads == null; attempt++) {
+                    loss = accumulateGradients(scope);
+                    Map<String, NDArray> g = gradients(scope);
+                    norm = globalNorm(g, scope);
+                    if (Double.isFinite(loss) && Double.isFinite(norm)) {
+                        grads = g;
+                    } else if (attempt == 1) {
+                        out.accept(String.format("step %d: loss %s, gradient norm %s: computing the step again",
+                                step + 1, loss, norm));
+                        g.values().forEach(Trainer::clear);
+                    } else {
+                        checkpoint();
+                        throw new IllegalStateException(String.format("training step %d gave loss %s and gradient"
+                                + " norm %s twice; the parameters before it are checkpointed in %s (step %d):"
+                                + " lower --lr or check the training data, then resume", step + 1, loss, norm,
+                                workDir.resolve("checkpoint"), step));
                     }
                 }
-                Map<String, NDArray> grads = new LinkedHashMap<>();
-                NDArray squares = scope.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
-                for (Map.Entry<String, NDArray> e : params.entrySet()) {
-                    NDArray g = e.getValue().getGradient();
-                    g.attach(scope);
-                    grads.put(e.getKey(), g);
-                    squares.addi(g.square().sum());
-                }
-                norm = Math.sqrt(squares.getFloat());
                 double scale = Math.min(1.0, settings.clipNorm() / (norm + 1e-6));
                 optimizer.step(params, grads, lr, scale, scope);
-                grads.values().forEach(g -> g.muli(0));
+                grads.values().forEach(Trainer::clear);
             }
             step++;
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -163,6 +167,43 @@ public final class Trainer implements AutoCloseable {
                 checkpoint();
             }
         }
+    }
+
+    /** Forward and backward over the step's micro-batches; returns the mean loss. Gradients accumulate in place. */
+    private double accumulateGradients(NDManager scope) {
+        double loss = 0;
+        for (int micro = 0; micro < settings.accumulation(); micro++) {
+            var batch = data.batch(settings.seed(), step, micro, settings.batchSize(), settings.sequenceLength());
+            try (NDManager forward = scope.newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray l = model.loss(batch, forward);
+                collector.backward(l.div(settings.accumulation()));
+                loss += l.getFloat() / settings.accumulation();
+            }
+        }
+        return loss;
+    }
+
+    /** Every parameter's gradient by name, attached to {@code scope}. */
+    private Map<String, NDArray> gradients(NDManager scope) {
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        params.forEach((name, p) -> {
+            NDArray g = p.getGradient();
+            g.attach(scope);
+            grads.put(name, g);
+        });
+        return grads;
+    }
+
+    /** Sets a gradient to zeros in place (multiplying by 0 would keep a NaN). */
+    private static void clear(NDArray gradient) {
+        gradient.set(new NDIndex("..."), 0f);
+    }
+
+    private static double globalNorm(Map<String, NDArray> grads, NDManager scope) {
+        NDArray squares = scope.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
+        grads.values().forEach(g -> squares.addi(g.square().sum()));
+        return Math.sqrt(squares.getFloat());
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.langneurons.hooks.HookHandle;
+import org.langneurons.hooks.HookName;
 import org.langneurons.io.CheckpointException;
 import org.langneurons.model.Architecture;
 import org.langneurons.model.LanguageModel;
@@ -69,6 +71,58 @@ class TrainerTest {
             assertEquals(8, resumed.step());
             Map<String, float[]> got = snapshot(resumed);
             expected.forEach((name, values) -> assertArrayEquals(values, got.get(name), name));
+        }
+    }
+
+    /**
+     * A hook that poisons layer 0's neurons with NaN on the forward calls {@code from} .. {@code to} (1-based; two
+     * calls a step, as {@link #settings} accumulates two micro-batches).
+     */
+    private static HookHandle poison(Trainer t, int from, int to) {
+        int[] calls = {0};
+        return t.model().hooks().add(HookName.mlpAct(0), (name, act, ctx) -> {
+            calls[0]++;
+            return calls[0] >= from && calls[0] <= to ? act.mul(Float.NaN) : act;
+        });
+    }
+
+    @Test
+    void aNonFiniteStepIsComputedAgainAndGivesTheUninterruptedResult(@TempDir Path clean, @TempDir Path faulty) {
+        Map<String, float[]> expected;
+        try (Trainer t = new Trainer(TINY, settings(4), data(), Map.of(), null, clean)) {
+            t.train(line -> { });
+            expected = snapshot(t);
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        try (Trainer t = new Trainer(TINY, settings(4), data(), Map.of(), null, faulty);
+                HookHandle h = poison(t, 3, 3)) {   // step 2's first micro-batch, first attempt only
+            t.train(lines::add);
+            assertEquals(4, t.step());
+            Map<String, float[]> got = snapshot(t);
+            expected.forEach((name, values) -> assertArrayEquals(values, got.get(name), name));
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("step 2: loss NaN")), lines.toString());
+    }
+
+    @Test
+    void aStepNonFiniteTwiceStopsTheRunWithItsStateCheckpointed(@TempDir Path dir) {
+        Map<String, float[]> beforeFault;
+        try (Trainer t = new Trainer(TINY, settings(6), data(), Map.of(), null, dir);
+                HookHandle h = poison(t, 5, Integer.MAX_VALUE)) {   // every forward from step 3 on
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.train(line -> { }));
+            assertTrue(e.getMessage().contains("training step 3 gave loss NaN"), e.getMessage());
+            assertEquals(2, t.step());
+            beforeFault = snapshot(t);
+        }
+        try (Trainer resumed = new Trainer(TINY, settings(6), data(), Map.of(), null, dir)) {
+            assertEquals(2, resumed.step(), "the two good steps are kept");
+            Map<String, float[]> got = snapshot(resumed);
+            beforeFault.forEach((name, values) -> {
+                assertArrayEquals(values, got.get(name), name);
+                for (float v : values) {
+                    assertTrue(Float.isFinite(v), name + " holds " + v);
+                }
+            });
         }
     }
 
