@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Language;
 import org.langneurons.corpus.Split;
@@ -25,13 +27,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code train}: trains a Llama-architecture model from scratch on a corpus, checkpointing in {@code --work} (a rerun
- * of the same command resumes), and writes a Hugging Face checkpoint to {@code --out} with its training log.
+ * of the same command resumes; Ctrl-C checkpoints the step in progress), and writes a Hugging Face checkpoint to {@code --out} with its training log.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a Llama-architecture model from scratch on a corpus's training split (languages sampled"
             + " uniformly), with validation bits per character per language.",
-            "Checkpoints go to --work; running the same command again resumes. The result is a Hugging Face"
-            + " checkpoint in --out, with training-log.json."})
+            "Checkpoints go to --work; running the same command again resumes. Ctrl-C (or a kill) finishes the"
+            + " step in progress and checkpoints it. The result is a Hugging Face checkpoint in --out, with"
+            + " training-log.json."})
 final class TrainCommand implements Runnable {
     @Option(names = "--corpus", required = true, paramLabel = "DIR") Path corpus;
     @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "tokenizer.json") Path tokenizer;
@@ -81,11 +84,28 @@ final class TrainCommand implements Runnable {
                 BpeModel.BOS_ID, List.of((long) BpeModel.EOS_ID));
         TrainingConfig settings = new TrainingConfig(seqLength, batch, accumulation, steps, lr, minLr, warmup,
                 weightDecay, 0.9, 0.95, clip, seed, evalEvery, checkpointEvery);
+        // Ctrl-C or a kill: the step in progress finishes and is checkpointed before the JVM exits, and no native
+        // op is left running while libtorch unloads (which crashed the JVM).
+        CountDownLatch closed = new CountDownLatch(1);
         try (Trainer trainer = new Trainer(config, settings, data, validation, tokenizer, work)) {
+            Thread onExit = new Thread(() -> {
+                trainer.requestStop();
+                try {
+                    closed.await(10, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "checkpoint-on-exit");
+            Runtime.getRuntime().addShutdownHook(onExit);
             if (trainer.step() > 0) {
                 System.out.println("resuming at step " + trainer.step());
             }
             trainer.train(System.out::println);
+            if (trainer.stopRequested()) {
+                System.out.println("stopped at step " + trainer.step() + ", checkpointed in " + work
+                        + ": run the same command to resume");
+                return;
+            }
             JsonObject full = trainer.validate(0);
             System.out.println("final validation (all text) " + full);
             trainer.export(out, switch (storeDtype) {
@@ -94,6 +114,9 @@ final class TrainCommand implements Runnable {
                 default -> throw new IllegalArgumentException("--store-dtype must be f32 or f16, got " + storeDtype);
             });
             writeLog(trainer, settings, data, full);
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } finally {
+            closed.countDown();
         }
     }
 

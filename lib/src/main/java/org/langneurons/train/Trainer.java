@@ -57,6 +57,8 @@ public final class Trainer implements AutoCloseable {
     private final LanguageModel model;
     private final List<JsonObject> log = new ArrayList<>();
     private long step;
+    private long checkpointedStep = -1;
+    private volatile boolean stopRequested;
 
     /**
      * @param validation    documents per language for validation (evaluated with {@code evalChars} each)
@@ -100,6 +102,19 @@ public final class Trainer implements AutoCloseable {
         return model;
     }
 
+    /**
+     * Asks a running {@link #train} to return after the step in progress, with that step checkpointed: for a signal
+     * handler or another thread (Ctrl-C loses no finished step). The same command resumes.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Whether {@link #requestStop} was called. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
     /** Trains until {@code settings.steps()}, or until {@code stopAfter} more steps; reports lines to {@code out}. */
     public void train(Consumer<String> out) {
         train(out, Long.MAX_VALUE);
@@ -110,7 +125,7 @@ public final class Trainer implements AutoCloseable {
         long until = stopAfter >= settings.steps() - step ? settings.steps() : step + stopAfter;
         long started = System.nanoTime();
         long startStep = step;
-        while (step < until) {
+        while (step < until && !stopRequested) {
             double lr = settings.learningRate(step);
             double loss = 0;
             double norm = Double.NaN;
@@ -166,6 +181,9 @@ public final class Trainer implements AutoCloseable {
                     || step == until) {
                 checkpoint();
             }
+        }
+        if (stopRequested && checkpointedStep != step) {
+            checkpoint();
         }
     }
 
@@ -276,6 +294,7 @@ public final class Trainer implements AutoCloseable {
                     deleteTree(p);
                 }
             }
+            checkpointedStep = step;
         } catch (IOException e) {
             throw new CheckpointException(dir, "cannot write training checkpoint: " + e, e);
         }

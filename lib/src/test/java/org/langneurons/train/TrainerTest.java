@@ -127,6 +127,35 @@ class TrainerTest {
     }
 
     @Test
+    void aStopRequestedDuringAStepCheckpointsThatStepAndTheRunResumesToTheSameResult(@TempDir Path straight,
+            @TempDir Path stopped) {
+        Map<String, float[]> expected;
+        try (Trainer t = new Trainer(TINY, settings(6), data(), Map.of(), null, straight)) {
+            t.train(line -> { });
+            expected = snapshot(t);
+        }
+        try (Trainer t = new Trainer(TINY, settings(6), data(), Map.of(), null, stopped)) {
+            int[] calls = {0};
+            try (HookHandle h = t.model().hooks().add(HookName.mlpAct(0), (name, act, ctx) -> {
+                if (++calls[0] == 5) {   // during step 3 (two forwards a step), as a Ctrl-C would
+                    t.requestStop();
+                }
+                return act;
+            })) {
+                t.train(line -> { });
+            }
+            assertEquals(3, t.step(), "the step in progress finishes");
+        }
+        // settings(6) checkpoints only at the end: this checkpoint is the stop's
+        try (Trainer resumed = new Trainer(TINY, settings(6), data(), Map.of(), null, stopped)) {
+            assertEquals(3, resumed.step());
+            resumed.train(line -> { });
+            Map<String, float[]> got = snapshot(resumed);
+            expected.forEach((name, values) -> assertArrayEquals(values, got.get(name), name));
+        }
+    }
+
+    @Test
     void otherSettingsDoNotResumeSilently(@TempDir Path dir) {
         try (Trainer t = new Trainer(TINY, settings(4), data(), Map.of(), null, dir)) {
             t.train(line -> { }, 2);
