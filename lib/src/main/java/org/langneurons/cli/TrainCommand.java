@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code train}: trains a Llama-architecture model from scratch on a corpus, checkpointing in {@code --work} (a rerun
- * of the same command resumes; Ctrl-C checkpoints the step in progress), and writes a Hugging Face checkpoint to {@code --out} with its training log.
+ * of the same command resumes; Ctrl-C checkpoints the step in progress), and writes a Hugging Face checkpoint to
+ * {@code --out} with its training log.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a Llama-architecture model from scratch on a corpus's training split (languages sampled"

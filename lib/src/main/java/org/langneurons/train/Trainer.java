@@ -57,7 +57,6 @@ public final class Trainer implements AutoCloseable {
     private final LanguageModel model;
     private final List<JsonObject> log = new ArrayList<>();
     private long step;
-    private long checkpointedStep = -1;
     private volatile boolean stopRequested;
 
     /**
@@ -125,7 +124,8 @@ public final class Trainer implements AutoCloseable {
         long until = stopAfter >= settings.steps() - step ? settings.steps() : step + stopAfter;
         long started = System.nanoTime();
         long startStep = step;
-        while (step < until && !stopRequested) {
+        boolean stopping = stopRequested;
+        while (step < until && !stopping) {
             double lr = settings.learningRate(step);
             double loss = 0;
             double norm = Double.NaN;
@@ -177,13 +177,12 @@ public final class Trainer implements AutoCloseable {
                 log.add(eval);
                 out.accept("validation " + eval);
             }
+            // read once, so that a stop requested from now on is seen by the next loop test, after this checkpoint
+            stopping = stopRequested;
             if ((settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0) || last
-                    || step == until) {
+                    || step == until || stopping) {
                 checkpoint();
             }
-        }
-        if (stopRequested && checkpointedStep != step) {
-            checkpoint();
         }
     }
 
@@ -294,7 +293,6 @@ public final class Trainer implements AutoCloseable {
                     deleteTree(p);
                 }
             }
-            checkpointedStep = step;
         } catch (IOException e) {
             throw new CheckpointException(dir, "cannot write training checkpoint: " + e, e);
         }

@@ -54,13 +54,22 @@ class TrainerTest {
         return out;
     }
 
+    /** The parameters after {@code steps} steps trained without interruption in {@code dir}. */
+    private static Map<String, float[]> uninterrupted(int steps, Path dir) {
+        try (Trainer t = new Trainer(TINY, settings(steps), data(), Map.of(), null, dir)) {
+            t.train(line -> { });
+            return snapshot(t);
+        }
+    }
+
+    private static void assertSameParameters(Map<String, float[]> expected, Trainer t) {
+        Map<String, float[]> got = snapshot(t);
+        expected.forEach((name, values) -> assertArrayEquals(values, got.get(name), name));
+    }
+
     @Test
     void resumedRunEqualsUninterruptedRun(@TempDir Path straight, @TempDir Path interrupted) {
-        Map<String, float[]> expected;
-        try (Trainer t = new Trainer(TINY, settings(8), data(), Map.of(), null, straight)) {
-            t.train(line -> { });
-            expected = snapshot(t);
-        }
+        Map<String, float[]> expected = uninterrupted(8, straight);
         try (Trainer first = new Trainer(TINY, settings(8), data(), Map.of(), null, interrupted)) {
             first.train(line -> { }, 3); // "killed" after 3 steps, its checkpoint written
             assertEquals(3, first.step());
@@ -69,8 +78,7 @@ class TrainerTest {
             assertEquals(3, resumed.step(), "resumes from the checkpoint");
             resumed.train(line -> { });
             assertEquals(8, resumed.step());
-            Map<String, float[]> got = snapshot(resumed);
-            expected.forEach((name, values) -> assertArrayEquals(values, got.get(name), name));
+            assertSameParameters(expected, resumed);
         }
     }
 
@@ -88,18 +96,13 @@ class TrainerTest {
 
     @Test
     void aNonFiniteStepIsComputedAgainAndGivesTheUninterruptedResult(@TempDir Path clean, @TempDir Path faulty) {
-        Map<String, float[]> expected;
-        try (Trainer t = new Trainer(TINY, settings(4), data(), Map.of(), null, clean)) {
-            t.train(line -> { });
-            expected = snapshot(t);
-        }
+        Map<String, float[]> expected = uninterrupted(4, clean);
         List<String> lines = new java.util.ArrayList<>();
         try (Trainer t = new Trainer(TINY, settings(4), data(), Map.of(), null, faulty);
                 HookHandle h = poison(t, 3, 3)) {   // step 2's first micro-batch, first attempt only
             t.train(lines::add);
             assertEquals(4, t.step());
-            Map<String, float[]> got = snapshot(t);
-            expected.forEach((name, values) -> assertArrayEquals(values, got.get(name), name));
+            assertSameParameters(expected, t);
         }
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("step 2: loss NaN")), lines.toString());
     }
@@ -129,11 +132,7 @@ class TrainerTest {
     @Test
     void aStopRequestedDuringAStepCheckpointsThatStepAndTheRunResumesToTheSameResult(@TempDir Path straight,
             @TempDir Path stopped) {
-        Map<String, float[]> expected;
-        try (Trainer t = new Trainer(TINY, settings(6), data(), Map.of(), null, straight)) {
-            t.train(line -> { });
-            expected = snapshot(t);
-        }
+        Map<String, float[]> expected = uninterrupted(6, straight);
         try (Trainer t = new Trainer(TINY, settings(6), data(), Map.of(), null, stopped)) {
             int[] calls = {0};
             try (HookHandle h = t.model().hooks().add(HookName.mlpAct(0), (name, act, ctx) -> {
@@ -150,8 +149,7 @@ class TrainerTest {
         try (Trainer resumed = new Trainer(TINY, settings(6), data(), Map.of(), null, stopped)) {
             assertEquals(3, resumed.step());
             resumed.train(line -> { });
-            Map<String, float[]> got = snapshot(resumed);
-            expected.forEach((name, values) -> assertArrayEquals(values, got.get(name), name));
+            assertSameParameters(expected, resumed);
         }
     }
 
