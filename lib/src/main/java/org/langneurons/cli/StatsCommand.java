@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Language;
 import org.langneurons.corpus.Split;
@@ -29,8 +30,9 @@ import picocli.CommandLine.Option;
             "Text: --corpus DIR with LANG.txt (one document a line) or LANG.jsonl ({\"text\": ...} a line), or a "
                 + "project corpus; without --corpus, the embedded identification set.",
             "Documents are shuffled with --seed, cut into windows of --max-length tokens, and read until "
-                + "--tokens-per-lang tokens. A run checkpoints every --checkpoint-every batches; run the same "
-                + "command again to resume, finished languages are skipped.",
+                + "--tokens-per-lang tokens. A run checkpoints every --checkpoint-every batches, and on Ctrl-C or a "
+                + "kill after the batch in progress; run the same command again to resume, finished languages are "
+                + "skipped.",
             "--relevance P adds Mondal et al.'s stage 2: the shuffled documents are split in halves, the first "
                 + "gives the statistics (and the batch-mean P-th percentile thresholds), the second the relevance "
                 + "(OUT/LANG.relevance.safetensors), which `identify --method actprob` reads."})
@@ -119,8 +121,9 @@ final class StatsCommand implements Runnable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot create " + out + ": " + e.getMessage(), e);
         }
-        Progress progress = new Progress(quiet);
-        try (LanguageModel model = options.load()) {
+        // Ctrl-C or a kill: the batch in progress finishes and is checkpointed before the JVM exits.
+        try (StopOnExit exit = new StopOnExit(); LanguageModel model = options.load()) {
+            Progress progress = new Progress(quiet, exit::requested);
             System.out.printf("%-6s %12s %10s %12s%n", "lang", "tokens", "batches", "mean P(>0)");
             for (String lang : languages) {
                 List<String> docs = texts.get(lang);
@@ -142,6 +145,9 @@ final class StatsCommand implements Runnable {
                     print(r);
                 }
             }
+        } catch (StatisticsCollector.Stopped e) {
+            System.err.println();
+            System.out.println(e.getMessage() + ": run the same command to resume");
         }
     }
 
@@ -158,14 +164,21 @@ final class StatsCommand implements Runnable {
                 s.hasRelevance() ? "  (relevance pass)" : "");
     }
 
-    /** A one-line progress display on standard error: tokens, tokens/s, ETA. */
+    /** A one-line progress display on standard error: tokens, tokens/s, ETA; stops when {@code stop} says so. */
     static final class Progress implements StatisticsCollector.Progress {
         private final boolean quiet;
+        private final BooleanSupplier stop;
         private long lastPrint;
         private boolean printed;
 
-        Progress(boolean quiet) {
+        Progress(boolean quiet, BooleanSupplier stop) {
             this.quiet = quiet;
+            this.stop = stop;
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return stop.getAsBoolean();
         }
 
         @Override

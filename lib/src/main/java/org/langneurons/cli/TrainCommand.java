@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Language;
 import org.langneurons.corpus.Split;
@@ -85,19 +83,10 @@ final class TrainCommand implements Runnable {
                 BpeModel.BOS_ID, List.of((long) BpeModel.EOS_ID));
         TrainingConfig settings = new TrainingConfig(seqLength, batch, accumulation, steps, lr, minLr, warmup,
                 weightDecay, 0.9, 0.95, clip, seed, evalEvery, checkpointEvery);
-        // Ctrl-C or a kill: the step in progress finishes and is checkpointed before the JVM exits, and no native
-        // op is left running while libtorch unloads (which crashed the JVM).
-        CountDownLatch closed = new CountDownLatch(1);
-        try (Trainer trainer = new Trainer(config, settings, data, validation, tokenizer, work)) {
-            Thread onExit = new Thread(() -> {
-                trainer.requestStop();
-                try {
-                    closed.await(10, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "checkpoint-on-exit");
-            Runtime.getRuntime().addShutdownHook(onExit);
+        // Ctrl-C or a kill: the step in progress finishes and is checkpointed before the JVM exits.
+        try (StopOnExit exit = new StopOnExit();
+                Trainer trainer = new Trainer(config, settings, data, validation, tokenizer, work)) {
+            exit.onRequest(trainer::requestStop);
             if (trainer.step() > 0) {
                 System.out.println("resuming at step " + trainer.step());
             }
@@ -115,9 +104,6 @@ final class TrainCommand implements Runnable {
                 default -> throw new IllegalArgumentException("--store-dtype must be f32 or f16, got " + storeDtype);
             });
             writeLog(trainer, settings, data, full);
-            Runtime.getRuntime().removeShutdownHook(onExit);
-        } finally {
-            closed.countDown();
         }
     }
 

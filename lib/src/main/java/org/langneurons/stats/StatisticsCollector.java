@@ -145,13 +145,37 @@ public final class StatisticsCollector {
         }
     }
 
-    /** Told after every batch. */
+    /** Told after every batch; also asked whether to stop there. */
     @FunctionalInterface
     public interface Progress {
         /** A progress sink that ignores everything. */
         Progress NONE = (language, done, total, tokensPerSecond) -> { };
 
         void update(String language, long tokensDone, long tokensTotal, double tokensPerSecond);
+
+        /**
+         * Asked after every batch: {@code true} checkpoints the batches counted so far (when writing to a file) and
+         * ends the collection with {@link Stopped}; the same call resumes there.
+         */
+        default boolean stopRequested() {
+            return false;
+        }
+    }
+
+    /** A collection ended early because its {@link Progress} asked to stop; what it counted is checkpointed. */
+    public static final class Stopped extends RuntimeException {
+        private final transient Path checkpoint;
+
+        Stopped(String language, long tokens, Path checkpoint) {
+            super(String.format("statistics of %s stopped after %,d tokens", language, tokens)
+                    + (checkpoint == null ? " (no file to checkpoint to)" : ", checkpointed in " + checkpoint));
+            this.checkpoint = checkpoint;
+        }
+
+        /** The {@code .partial} file a resumed collection starts from; null when the collection had no file. */
+        public Path checkpoint() {
+            return checkpoint;
+        }
     }
 
     /**
@@ -302,9 +326,14 @@ public final class StatisticsCollector {
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     progress.update(language, done, total, (done - doneAtStart) / Math.max(1e-9, seconds));
                     int next = w + part.size();
-                    if (partial != null && ++batchesSinceCheckpoint == s.checkpointEvery() && next < windows.size()) {
+                    boolean stop = next < windows.size() && progress.stopRequested();
+                    if (partial != null && next < windows.size()
+                            && (++batchesSinceCheckpoint == s.checkpointEvery() || stop)) {
                         new Checkpoint(acc.snapshot(), next).save(partial);
                         batchesSinceCheckpoint = 0;
+                    }
+                    if (stop) {
+                        throw new Stopped(language, done, partial);
                     }
                 }
             }

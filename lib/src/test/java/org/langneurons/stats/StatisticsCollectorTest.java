@@ -261,6 +261,56 @@ class StatisticsCollectorTest {
     }
 
     @Test
+    void aStopRequestCheckpointsTheBatchesDoneAndTheSameCallResumes(@TempDir Path dir) {
+        List<long[]> ws = windows(10, 4);          // 4 batches, no periodic checkpoint among them
+        var st = settings(RecordedTensor.ACT).withCheckpointEvery(100);
+        ActivationStatistics unbroken = StatisticsCollector.collectWindows(model, "ta", ws, st, null,
+                StatisticsCollector.Progress.NONE);
+        Path out = dir.resolve("ta.safetensors");
+        AtomicInteger batches = new AtomicInteger();
+        var stopAfterTwo = new StatisticsCollector.Progress() {
+            @Override
+            public void update(String language, long done, long total, double rate) {
+                batches.incrementAndGet();
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return batches.get() == 2;
+            }
+        };
+        var stopped = assertThrows(StatisticsCollector.Stopped.class,
+                () -> StatisticsCollector.collectWindows(model, "ta", ws, st, out, stopAfterTwo));
+        Path partial = dir.resolve("ta.safetensors.partial");
+        assertEquals(partial, stopped.checkpoint());
+        assertTrue(stopped.getMessage().contains("ta.safetensors.partial"), stopped.getMessage());
+        assertFalse(Files.exists(out));
+        assertEquals("6", ActivationStatistics.load(partial).info().get("next_window"), "two batches of 3 counted");
+        AtomicInteger resumed = new AtomicInteger();
+        ActivationStatistics result = StatisticsCollector.collectWindows(model, "ta", ws, st, out,
+                (lang, done, total, rate) -> resumed.incrementAndGet());
+        assertEquals(2, resumed.get(), "batches 3 and 4 only");
+        assertTrue(unbroken.sameValues(result));
+        // a request during the last batch changes nothing: the result is written
+        Path whole = dir.resolve("ta2.safetensors");
+        var lastBatch = new StatisticsCollector.Progress() {
+            int n;
+
+            @Override
+            public void update(String language, long done, long total, double rate) {
+                n++;
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return n == 4;
+            }
+        };
+        assertTrue(unbroken.sameValues(StatisticsCollector.collectWindows(model, "ta", ws, st, whole, lastBatch)));
+        assertTrue(Files.exists(whole));
+    }
+
+    @Test
     void aRelevancePassResumesAndIsSavedWithItsThresholds(@TempDir Path dir) {
         List<long[]> ws = windows(8, 5);
         var st = settings(RecordedTensor.GATE);
