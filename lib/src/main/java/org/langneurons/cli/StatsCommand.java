@@ -122,32 +122,34 @@ final class StatsCommand implements Runnable {
             throw new IllegalArgumentException("cannot create " + out + ": " + e.getMessage(), e);
         }
         // Ctrl-C or a kill: the batch in progress finishes and is checkpointed before the JVM exits.
-        try (StopOnExit exit = new StopOnExit(); LanguageModel model = options.load()) {
+        try (StopOnExit exit = new StopOnExit()) {
             Progress progress = new Progress(quiet, exit::requested);
-            System.out.printf("%-6s %12s %10s %12s%n", "lang", "tokens", "batches", "mean P(>0)");
-            for (String lang : languages) {
-                List<String> docs = texts.get(lang);
-                List<String> first = docs, second = null;
-                if (relevance != null) {
-                    List<String> shuffled = new ArrayList<>(docs);
-                    Collections.shuffle(shuffled, new Random(seed));
-                    first = shuffled.subList(0, shuffled.size() / 2);
-                    second = shuffled.subList(shuffled.size() / 2, shuffled.size());
-                }
-                ActivationStatistics s = StatisticsCollector.collect(model, lang, first, settings,
-                        out.resolve(lang + ".safetensors"), progress);
-                progress.done();
-                print(s);
-                if (second != null) {
-                    ActivationStatistics r = StatisticsCollector.collectRelevance(model, s, relevance, second,
-                            settings, out.resolve(lang + ".relevance.safetensors"), progress);
+            try (LanguageModel model = options.load()) {
+                System.out.printf("%-6s %12s %10s %12s%n", "lang", "tokens", "batches", "mean P(>0)");
+                for (String lang : languages) {
+                    List<String> docs = texts.get(lang);
+                    List<String> first = docs, second = null;
+                    if (relevance != null) {
+                        List<String> shuffled = new ArrayList<>(docs);
+                        Collections.shuffle(shuffled, new Random(seed));
+                        first = shuffled.subList(0, shuffled.size() / 2);
+                        second = shuffled.subList(shuffled.size() / 2, shuffled.size());
+                    }
+                    ActivationStatistics s = StatisticsCollector.collect(model, lang, first, settings,
+                            out.resolve(lang + ".safetensors"), progress);
                     progress.done();
-                    print(r);
+                    print(s);
+                    if (second != null) {
+                        ActivationStatistics r = StatisticsCollector.collectRelevance(model, s, relevance, second,
+                                settings, out.resolve(lang + ".relevance.safetensors"), progress);
+                        progress.done();
+                        print(r);
+                    }
                 }
+            } catch (StatisticsCollector.Stopped e) {
+                progress.done();
+                System.out.println(e.getMessage() + ": run the same command to resume");
             }
-        } catch (StatisticsCollector.Stopped e) {
-            System.err.println();
-            System.out.println(e.getMessage() + ": run the same command to resume");
         }
     }
 

@@ -326,9 +326,9 @@ public final class StatisticsCollector {
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     progress.update(language, done, total, (done - doneAtStart) / Math.max(1e-9, seconds));
                     int next = w + part.size();
-                    boolean stop = next < windows.size() && progress.stopRequested();
-                    if (partial != null && next < windows.size()
-                            && (++batchesSinceCheckpoint == s.checkpointEvery() || stop)) {
+                    boolean more = next < windows.size();
+                    boolean stop = more && progress.stopRequested();
+                    if (partial != null && more && (++batchesSinceCheckpoint == s.checkpointEvery() || stop)) {
                         new Checkpoint(acc.snapshot(), next).save(partial);
                         batchesSinceCheckpoint = 0;
                     }
