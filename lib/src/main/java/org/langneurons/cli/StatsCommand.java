@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
                 + "and percentiles, written to OUT/LANG.safetensors (format: see ActivationStatistics).",
             "Text: --corpus DIR with LANG.txt (one document a line) or LANG.jsonl ({\"text\": ...} a line), or a "
                 + "project corpus; without --corpus, the embedded identification set.",
-            "Documents are shuffled with --seed, cut into windows of --max-length tokens, and read until "
-                + "--tokens-per-lang tokens. A run checkpoints every --checkpoint-every batches, and on Ctrl-C or a "
+            "Documents are shuffled with --seed, joined into one token stream of --tokens-per-lang tokens (each "
+                + "followed by the model's EOS) and cut into windows of --max-length tokens, as Tang et al.'s "
+                + "activation.py cuts its concatenated text; --per-document cuts each document on its own. A run checkpoints every --checkpoint-every batches, and on Ctrl-C or a "
                 + "kill after the batch in progress; run the same command again to resume, finished languages are "
                 + "skipped.",
             "--relevance P adds Mondal et al.'s stage 2: the shuffled documents are split in halves, the first "
@@ -82,6 +83,11 @@ final class StatsCommand implements Runnable {
     @Option(names = "--include-padding", description = "Count padding positions too (as Mondal et al.'s code).")
     boolean includePadding;
 
+    @Option(names = "--per-document",
+            description = "Each document in windows of its own, right-padded (every document then starts without "
+                    + "context), instead of one packed stream.")
+    boolean perDocument;
+
     @Option(names = "--checkpoint-every", defaultValue = "50",
             description = "Batches between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
@@ -97,7 +103,7 @@ final class StatsCommand implements Runnable {
             languages = Language.parseCodes(langs);
             settings = StatisticsCollector.Settings.defaults().withTensor(RecordedTensor.parse(tensor))
                     .withTokenBudget(tokens).withMaxLength(maxLength).withBatchSize(batchSize).withSeed(seed)
-                    .withIncludePadding(includePadding).withCheckpointEvery(checkpointEvery)
+                    .withIncludePadding(includePadding).withPacked(!perDocument).withCheckpointEvery(checkpointEvery)
                     .withSketch(switch (percentileMode) {
                         case "batch-mean" -> null;
                         case "sketch" -> PercentileSketch.defaults();

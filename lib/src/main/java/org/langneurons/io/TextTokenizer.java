@@ -65,6 +65,32 @@ public final class TextTokenizer implements AutoCloseable {
         return encoding.getIds();
     }
 
+    /**
+     * One token stream of {@code documents}, as pre-training corpora are packed: each document as {@link #encode}
+     * gives it, followed by {@code separatorId} when it is >= 0 (usually the EOS token); at most {@code limit} tokens,
+     * the documents after the limit are not encoded.
+     */
+    public long[] encodeJoined(List<String> documents, long separatorId, int limit) {
+        long[] stream = new long[Math.min(limit, 1024)];
+        int n = 0;
+        for (String doc : documents) {
+            if (n >= limit) {
+                break;
+            }
+            long[] ids = encode(doc);
+            int add = Math.min(ids.length + (separatorId >= 0 ? 1 : 0), limit - n);
+            if (n + add > stream.length) {
+                stream = Arrays.copyOf(stream, (int) Math.min(limit, Math.max(2L * stream.length, n + add)));
+            }
+            System.arraycopy(ids, 0, stream, n, Math.min(ids.length, add));
+            if (add > ids.length) {
+                stream[n + ids.length] = separatorId;
+            }
+            n += add;
+        }
+        return Arrays.copyOf(stream, n);
+    }
+
     /** The token strings of {@code text} (as the tokenizer names them, e.g. {@code "Ġworld"}). */
     public List<String> tokens(String text) {
         return Arrays.asList(tokenizer.encode(text, false, false).getTokens());

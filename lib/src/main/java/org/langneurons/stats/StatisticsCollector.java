@@ -22,11 +22,14 @@ import org.langneurons.model.TokenBatch;
 /**
  * Runs a model over one language's documents and accumulates {@link ActivationStatistics} of every layer's neurons.
  *
- * <p>Corpus handling: the documents are shuffled with {@code seed}, each is tokenized (with the tokenizer's special
- * tokens) and cut into consecutive windows of at most {@code maxLength} tokens, windows are taken in order until
- * {@code tokenBudget} tokens (the last window is cut to fit), and batched {@code batchSize} at a time with right
- * padding. Padding positions are left out of every statistic unless {@code includePadding} (as Mondal et al.'s code
- * counted them).
+ * <p>Corpus handling: the documents are shuffled with {@code seed} and tokenized (with the tokenizer's special
+ * tokens). Packed (the default), they are joined into one stream of at most {@code tokenBudget} tokens, each followed
+ * by the model's first EOS token, and the stream is cut into windows of {@code maxLength} tokens (the last may be
+ * shorter): Tang et al.'s activation.py cuts one concatenated token stream the same way, and every token then has
+ * context in its language, as in pre-training. Per document, each is cut into windows of its own, taken in order
+ * until {@code tokenBudget} tokens (the last window is cut to fit). Windows are batched {@code batchSize} at a time
+ * with right padding; padding positions are left out of every statistic unless {@code includePadding} (as Mondal et
+ * al.'s code counted them).
  *
  * <p>Accumulators stay on the model's device; only the per-batch token count is known on the host. With an output
  * file, the collection checkpoints every {@code checkpointEvery} batches to {@code FILE.partial} and resumes from
@@ -54,12 +57,14 @@ public final class StatisticsCollector {
      * @param batchSize       sequences per forward call
      * @param seed            seed of the document shuffle
      * @param includePadding  whether padding positions are counted (Mondal et al.'s code did)
+     * @param packed          documents joined into one token stream before windowing (else each on its own)
      * @param percentiles     batch-mean percentiles kept, in (0, 100)
      * @param checkpointEvery batches between checkpoints (when writing to a file)
      * @param sketch          the global percentile mode's sketch, or null for batch-mean percentiles only
      */
     public record Settings(RecordedTensor tensor, long tokenBudget, int maxLength, int batchSize, long seed,
-            boolean includePadding, double[] percentiles, int checkpointEvery, PercentileSketch sketch) {
+            boolean includePadding, boolean packed, double[] percentiles, int checkpointEvery,
+            PercentileSketch sketch) {
         public Settings {
             if (tokenBudget < 1 || maxLength < 2 || batchSize < 1 || checkpointEvery < 1) {
                 throw new IllegalArgumentException("statistics need a token budget >= 1 (got " + tokenBudget
@@ -74,49 +79,61 @@ public final class StatisticsCollector {
             }
         }
 
-        /** {@code mlp.act}, 1M tokens, length 512, batch 8, seed 0, padding excluded, P5..P95, checkpoint every 50. */
+        /**
+         * {@code mlp.act}, 1M tokens, length 512, batch 8, seed 0, padding excluded, packed, P5..P95, checkpoint
+         * every 50.
+         */
         public static Settings defaults() {
-            return new Settings(RecordedTensor.ACT, 1_000_000, 512, 8, 0, false, DEFAULT_PERCENTILES, 50, null);
+            return new Settings(RecordedTensor.ACT, 1_000_000, 512, 8, 0, false, true, DEFAULT_PERCENTILES, 50, null);
         }
 
         public Settings withTensor(RecordedTensor t) {
-            return new Settings(t, tokenBudget, maxLength, batchSize, seed, includePadding, percentiles,
+            return new Settings(t, tokenBudget, maxLength, batchSize, seed, includePadding, packed, percentiles,
                     checkpointEvery, sketch);
         }
 
         public Settings withTokenBudget(long n) {
-            return new Settings(tensor, n, maxLength, batchSize, seed, includePadding, percentiles, checkpointEvery, sketch);
+            return new Settings(tensor, n, maxLength, batchSize, seed, includePadding, packed,
+                    percentiles, checkpointEvery, sketch);
         }
 
         public Settings withMaxLength(int n) {
-            return new Settings(tensor, tokenBudget, n, batchSize, seed, includePadding, percentiles,
+            return new Settings(tensor, tokenBudget, n, batchSize, seed, includePadding, packed, percentiles,
                     checkpointEvery, sketch);
         }
 
         public Settings withBatchSize(int n) {
-            return new Settings(tensor, tokenBudget, maxLength, n, seed, includePadding, percentiles,
+            return new Settings(tensor, tokenBudget, maxLength, n, seed, includePadding, packed, percentiles,
                     checkpointEvery, sketch);
         }
 
         public Settings withSeed(long s) {
-            return new Settings(tensor, tokenBudget, maxLength, batchSize, s, includePadding, percentiles,
+            return new Settings(tensor, tokenBudget, maxLength, batchSize, s, includePadding, packed, percentiles,
                     checkpointEvery, sketch);
         }
 
         public Settings withIncludePadding(boolean b) {
-            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, b, percentiles, checkpointEvery, sketch);
+            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, b, packed,
+                    percentiles, checkpointEvery, sketch);
+        }
+
+        public Settings withPacked(boolean b) {
+            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, b, percentiles,
+                    checkpointEvery, sketch);
         }
 
         public Settings withPercentiles(double... p) {
-            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, p, checkpointEvery, sketch);
+            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, packed,
+                    p, checkpointEvery, sketch);
         }
 
         public Settings withCheckpointEvery(int n) {
-            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, percentiles, n, sketch);
+            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, packed,
+                    percentiles, n, sketch);
         }
 
         public Settings withSketch(PercentileSketch k) {
-            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, percentiles,
+            return new Settings(tensor, tokenBudget, maxLength, batchSize, seed, includePadding, packed, percentiles,
                     checkpointEvery, k);
         }
 
@@ -129,6 +146,7 @@ public final class StatisticsCollector {
             m.put("batch_size", Integer.toString(batchSize));
             m.put("seed", Long.toString(seed));
             m.put("include_padding", Boolean.toString(includePadding));
+            m.put("windows", packed ? "packed" : "per-document");
             m.put("percentiles", Arrays.toString(percentiles));
             m.put("sketch", sketch == null ? "none" : sketch.encode());
             return m;
@@ -179,13 +197,21 @@ public final class StatisticsCollector {
     }
 
     /**
-     * The windows of {@code docs} in collection order, within the token budget: shuffled documents cut into windows
-     * of at most {@code maxLength} tokens.
+     * The windows of {@code docs} in collection order, within the token budget (see the class comment): packed, with
+     * {@code separatorId} after every document (none when negative), or per document.
      */
-    public static List<long[]> windows(TextTokenizer tokenizer, List<String> docs, Settings s) {
+    public static List<long[]> windows(TextTokenizer tokenizer, List<String> docs, Settings s, long separatorId) {
         List<String> order = new ArrayList<>(docs);
         Collections.shuffle(order, new Random(s.seed()));
         List<long[]> out = new ArrayList<>();
+        if (s.packed()) {
+            int budget = (int) Math.min(s.tokenBudget(), Integer.MAX_VALUE);
+            long[] stream = tokenizer.encodeJoined(order, separatorId, budget);
+            for (int from = 0; from < stream.length; from += s.maxLength()) {
+                out.add(Arrays.copyOfRange(stream, from, Math.min(stream.length, from + s.maxLength())));
+            }
+            return out;
+        }
         long left = s.tokenBudget();
         for (String d : order) {
             long[] ids = tokenizer.encode(d);
@@ -201,15 +227,21 @@ public final class StatisticsCollector {
         return out;
     }
 
+    /** The windows of {@code docs} for {@code model}: its tokenizer, and its first EOS token as the separator. */
+    private static List<long[]> windows(LanguageModel model, List<String> docs, Settings s) {
+        TextTokenizer tok = model.tokenizer().orElseThrow(() -> new IllegalArgumentException(
+                "the model at " + model.directory() + " has no tokenizer.json: statistics of text need one"));
+        List<Long> eos = model.config().eosTokenIds();
+        return windows(tok, docs, s, eos.isEmpty() ? -1 : eos.get(0));
+    }
+
     /**
      * Collects statistics of {@code language} over {@code docs} (see the class comment for how documents become
      * windows); with a non-null {@code out}, checkpoints and resumes as {@link #collectWindows} does.
      */
     public static ActivationStatistics collect(LanguageModel model, String language, List<String> docs, Settings s,
             Path out, Progress progress) {
-        TextTokenizer tok = model.tokenizer().orElseThrow(() -> new IllegalArgumentException(
-                "the model at " + model.directory() + " has no tokenizer.json: statistics of text need one"));
-        return collectWindows(model, language, windows(tok, docs, s), s, out, progress);
+        return collectWindows(model, language, windows(model, docs, s), s, out, progress);
     }
 
     /**
@@ -251,9 +283,7 @@ public final class StatisticsCollector {
      */
     public static ActivationStatistics collectRelevance(LanguageModel model, ActivationStatistics first,
             double percentile, List<String> docs, Settings s, Path out, Progress progress) {
-        TextTokenizer tok = model.tokenizer().orElseThrow(() -> new IllegalArgumentException(
-                "the model at " + model.directory() + " has no tokenizer.json: statistics of text need one"));
-        return collectWindows(model, first.language(), windows(tok, docs, s), s, thresholds(first, percentile),
+        return collectWindows(model, first.language(), windows(model, docs, s), s, thresholds(first, percentile),
                 out, progress);
     }
 

@@ -39,20 +39,7 @@ public final class TrainingData {
      */
     public static TrainingData tokenize(Map<String, List<String>> documents, TextTokenizer tokenizer, long eosId) {
         Map<String, long[]> streams = new LinkedHashMap<>();
-        documents.forEach((lang, docs) -> {
-            long[] buffer = new long[1024];
-            int n = 0;
-            for (String doc : docs) {
-                long[] ids = tokenizer.encode(doc);
-                if (n + ids.length + 1 > buffer.length) {
-                    buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, n + ids.length + 1));
-                }
-                System.arraycopy(ids, 0, buffer, n, ids.length);
-                n += ids.length;
-                buffer[n++] = eosId;
-            }
-            streams.put(lang, Arrays.copyOf(buffer, n));
-        });
+        documents.forEach((lang, docs) -> streams.put(lang, tokenizer.encodeJoined(docs, eosId, Integer.MAX_VALUE)));
         return new TrainingData(streams);
     }
 

@@ -52,10 +52,10 @@ class DefaultModelNeuronsTest {
     @Test
     void lapeSelectsOnePercentInTheUpperLayers() {
         assertEquals(28, lape.uniqueCount());          // round(0.01 * 4 * 688)
-        // measured on the committed model with all of the identification text: 15 of 16 languages get neurons
-        // (ta none), all in layers 2 and 3
-        long withNeurons = lape.languages().stream().filter(l -> lape.count(l) > 0).count();
-        assertTrue(withNeurons >= 14, withNeurons + " languages with neurons: " + lape);
+        // the default-model issue's floor: every language gets neurons (measured on the committed model, packed
+        // windows: 16 of 16, all in layers 2 and 3; per-document windows leave ta without)
+        List<String> without = lape.languages().stream().filter(l -> lape.count(l) == 0).toList();
+        assertTrue(without.isEmpty(), "languages without neurons: " + without + " in " + lape);
         assertEquals(0, lape.unionOfLanguages(0).length + lape.unionOfLanguages(1).length, lape.toString());
     }
 
@@ -68,7 +68,7 @@ class DefaultModelNeuronsTest {
                 PerplexityChange.Progress.NONE);
         long withNeurons = lape.languages().stream().filter(l -> lape.count(l) > 0).count();
         int own = m.languagesHurtMostThemselves();
-        // the default-model issue's floor: 12 of 16 (measured on the committed model: 14)
+        // the default-model issue's floor: 12 of 16 (measured on the committed model: 16, random neurons 8)
         assertTrue(own >= 12, "own language hurt most in " + own + " of " + withNeurons);
         assertTrue(own > random.languagesHurtMostThemselves(), "LAPE " + own + " vs random "
                 + random.languagesHurtMostThemselves());

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.langneurons.Fixtures;
 import org.langneurons.hooks.ActivationCache;
 import org.langneurons.hooks.HookName;
+import org.langneurons.io.TextTokenizer;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.TokenBatch;
 
@@ -370,17 +372,46 @@ class StatisticsCollectorTest {
     }
 
     @Test
-    void documentsAreShuffledCutAndBudgeted() throws Exception {
-        // windows() on a stand-in tokenizer-free path: the budget cuts the last window
-        var st = StatisticsCollector.Settings.defaults().withMaxLength(4).withTokenBudget(10).withSeed(5);
-        try (var tok = org.langneurons.io.TextTokenizer.load(
-                org.langneurons.model.LanguageModel.defaultModelDirectory().resolve("tokenizer.json"))) {
+    void perDocumentWindowsAreShuffledCutAndBudgeted() throws Exception {
+        // each document cut on its own; the budget cuts the last window
+        var st = StatisticsCollector.Settings.defaults().withMaxLength(4).withTokenBudget(10).withSeed(5)
+                .withPacked(false);
+        try (var tok = TextTokenizer.load(LanguageModel.defaultModelDirectory().resolve("tokenizer.json"))) {
             List<String> docs = List.of("the first document is here", "a second one", "and a third text");
-            List<long[]> w = StatisticsCollector.windows(tok, docs, st);
+            List<long[]> w = StatisticsCollector.windows(tok, docs, st, 2);
             assertEquals(10, w.stream().mapToInt(x -> x.length).sum());
             assertTrue(w.stream().allMatch(x -> x.length <= 4));
-            assertEquals(StatisticsCollector.windows(tok, docs, st).stream().map(Arrays::toString).toList(),
+            assertTrue(w.stream().noneMatch(x -> Arrays.stream(x).anyMatch(id -> id == 2)), "no separator");
+            assertEquals(StatisticsCollector.windows(tok, docs, st, 2).stream().map(Arrays::toString).toList(),
                     w.stream().map(Arrays::toString).toList(), "seeded: the same windows every time");
+        }
+    }
+
+    @Test
+    void packedWindowsCutOneStreamOfDocumentsAndSeparators() throws Exception {
+        try (var tok = TextTokenizer.load(LanguageModel.defaultModelDirectory().resolve("tokenizer.json"))) {
+            List<String> docs = List.of("the first document is here", "a second one", "and a third text");
+            // the expected stream, by hand: the documents in shuffled order, each encoded (BOS first) then EOS
+            List<String> order = new ArrayList<>(docs);
+            Collections.shuffle(order, new Random(5));
+            List<Long> stream = new ArrayList<>();
+            for (String d : order) {
+                for (long id : tok.encode(d)) {
+                    stream.add(id);
+                }
+                stream.add(2L);
+            }
+            assertTrue(stream.size() > 12, "the documents give more tokens than the budget");
+            var st = StatisticsCollector.Settings.defaults().withMaxLength(5).withTokenBudget(12).withSeed(5);
+            List<long[]> w = StatisticsCollector.windows(tok, docs, st, 2);
+            assertEquals(List.of(5, 5, 2), w.stream().map(x -> x.length).toList(), "full windows, then the rest");
+            assertEquals(stream.subList(0, 12), w.stream().flatMapToLong(Arrays::stream).boxed().toList());
+            assertEquals(1, w.get(0)[0], "the stream starts with the first document's BOS");
+
+            var all = StatisticsCollector.Settings.defaults().withMaxLength(5).withSeed(5);
+            List<long[]> whole = StatisticsCollector.windows(tok, docs, all, -1);
+            assertEquals(stream.stream().filter(id -> id != 2).toList(),
+                    whole.stream().flatMapToLong(Arrays::stream).boxed().toList(), "no separator when negative");
         }
     }
 }
