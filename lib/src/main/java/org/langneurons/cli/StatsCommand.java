@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
                 + "project corpus; without --corpus, the embedded identification set.",
             "Documents are shuffled with --seed, joined into one token stream of --tokens-per-lang tokens (each "
                 + "followed by the model's EOS) and cut into windows of --max-length tokens, as Tang et al.'s "
-                + "activation.py cuts its concatenated text; --per-document cuts each document on its own. A run checkpoints every --checkpoint-every batches, and on Ctrl-C or a "
-                + "kill after the batch in progress; run the same command again to resume, finished languages are "
-                + "skipped.",
+                + "activation.py cuts its concatenated text; --per-document cuts each document on its own. A run "
+                + "checkpoints every --checkpoint-every batches, and on Ctrl-C or a kill after the batch in progress; "
+                + "run the same command again to resume, finished languages are skipped.",
             "--relevance P adds Mondal et al.'s stage 2: the shuffled documents are split in halves, the first "
                 + "gives the statistics (and the batch-mean P-th percentile thresholds), the second the relevance "
                 + "(OUT/LANG.relevance.safetensors), which `identify --method actprob` reads."})
