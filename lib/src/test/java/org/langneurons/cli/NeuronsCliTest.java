@@ -72,6 +72,17 @@ class NeuronsCliTest {
         ActivationStatistics en = ActivationStatistics.load(stats.resolve("en.safetensors"));
         assertTrue(en.tokens() > 0 && en.tokens() <= 3000, en.toString());
         assertTrue(ActivationStatistics.load(stats.resolve("fr.relevance.safetensors")).hasRelevance());
+        // packed by default: the 30 documents of the first half (all within the budget), each followed by EOS;
+        // --per-document counts the same documents without the 30 EOS tokens
+        assertEquals("packed", en.info().get("windows"));
+        Path perDoc = dir.resolve("per-document");
+        var pd = CliTest.run("stats", "--model", "default", "--corpus", corpus.toString(), "--langs", "en",
+                "--tokens-per-lang", "3000", "--max-length", "128", "--relevance", "90", "--out", perDoc.toString(),
+                "--quiet", "--per-document");
+        assertEquals(0, pd.status(), pd.toString());
+        ActivationStatistics enPerDoc = ActivationStatistics.load(perDoc.resolve("en.safetensors"));
+        assertEquals("per-document", enPerDoc.info().get("windows"));
+        assertEquals(en.tokens() - 30, enPerDoc.tokens(), en + " vs " + enPerDoc);
         // finished languages are read back, not recomputed: the same files, the same table
         var again = CliTest.run(args);
         assertEquals(r.out(), again.out());
