@@ -78,17 +78,18 @@ public final class TextTokenizer implements AutoCloseable {
                 break;
             }
             long[] ids = encode(doc);
-            int add = Math.min(ids.length + (separatorId >= 0 ? 1 : 0), limit - n);
-            if (n + add > stream.length) {
-                stream = Arrays.copyOf(stream, (int) Math.min(limit, Math.max(2L * stream.length, n + add)));
+            int end = n + ids.length + (separatorId >= 0 ? 1 : 0);
+            if (end > stream.length) {
+                long grown = Math.max(2L * stream.length, end);
+                stream = Arrays.copyOf(stream, (int) Math.min(Integer.MAX_VALUE - 8, grown));
             }
-            System.arraycopy(ids, 0, stream, n, Math.min(ids.length, add));
-            if (add > ids.length) {
-                stream[n + ids.length] = separatorId;
+            System.arraycopy(ids, 0, stream, n, ids.length);
+            n += ids.length;
+            if (separatorId >= 0) {
+                stream[n++] = separatorId;
             }
-            n += add;
         }
-        return Arrays.copyOf(stream, n);
+        return Arrays.copyOf(stream, Math.min(n, limit));
     }
 
     /** The token strings of {@code text} (as the tokenizer names them, e.g. {@code "Ġworld"}). */

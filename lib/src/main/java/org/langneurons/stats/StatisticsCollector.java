@@ -205,26 +205,28 @@ public final class StatisticsCollector {
         Collections.shuffle(order, new Random(s.seed()));
         List<long[]> out = new ArrayList<>();
         if (s.packed()) {
-            int budget = (int) Math.min(s.tokenBudget(), Integer.MAX_VALUE);
-            long[] stream = tokenizer.encodeJoined(order, separatorId, budget);
-            for (int from = 0; from < stream.length; from += s.maxLength()) {
-                out.add(Arrays.copyOfRange(stream, from, Math.min(stream.length, from + s.maxLength())));
-            }
+            long[] stream = tokenizer.encodeJoined(order, separatorId, (int) Math.min(s.tokenBudget(),
+                    Integer.MAX_VALUE));
+            cut(stream, s.maxLength(), stream.length, out);
             return out;
         }
         long left = s.tokenBudget();
         for (String d : order) {
-            long[] ids = tokenizer.encode(d);
-            for (int from = 0; from < ids.length && left > 0; from += s.maxLength()) {
-                int n = (int) Math.min(Math.min(s.maxLength(), ids.length - from), left);
-                out.add(Arrays.copyOfRange(ids, from, from + n));
-                left -= n;
-            }
+            left -= cut(tokenizer.encode(d), s.maxLength(), left, out);
             if (left == 0) {
                 break;
             }
         }
         return out;
+    }
+
+    /** Cuts the first {@code most} tokens of {@code ids} into windows of {@code maxLength}; returns how many. */
+    private static long cut(long[] ids, int maxLength, long most, List<long[]> out) {
+        int end = (int) Math.min(ids.length, most);
+        for (int from = 0; from < end; from += maxLength) {
+            out.add(Arrays.copyOfRange(ids, from, Math.min(end, from + maxLength)));
+        }
+        return end;
     }
 
     /** The windows of {@code docs} for {@code model}: its tokenizer, and its first EOS token as the separator. */
