@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.langneurons.eval.LanguageQuality;
 import org.langneurons.io.CheckpointException;
+import org.langneurons.io.FileTrees;
 import org.langneurons.io.SafetensorsFile;
 import org.langneurons.io.SafetensorsWriter;
 import org.langneurons.io.TextTokenizer;
@@ -271,7 +271,7 @@ public final class Trainer implements AutoCloseable {
         String name = String.format("step-%08d", step);
         Path dir = root.resolve(name);
         try {
-            deleteTree(dir);
+            FileTrees.delete(dir);
             Files.createDirectories(dir);
             SafetensorsWriter.write(dir.resolve("parameters.safetensors"), params, Map.of());
             SafetensorsWriter.write(dir.resolve("optimizer.safetensors"), optimizer.state(), Map.of());
@@ -290,7 +290,7 @@ public final class Trainer implements AutoCloseable {
                     StandardCopyOption.REPLACE_EXISTING);
             try (Stream<Path> old = Files.list(root)) {
                 for (Path p : old.filter(p -> Files.isDirectory(p) && !p.equals(dir)).toList()) {
-                    deleteTree(p);
+                    FileTrees.delete(p);
                 }
             }
         } catch (IOException e) {
@@ -332,17 +332,6 @@ public final class Trainer implements AutoCloseable {
         }
         step = state.get("step").getAsLong();
         state.getAsJsonArray("log").forEach(e -> log.add(e.getAsJsonObject()));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /** Frees the parameters and optimizer state. */
