@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -74,7 +75,8 @@ public final class Trainer implements AutoCloseable {
         this.workDir = workDir;
         this.manager = NDManager.newBaseManager();
         this.params = LlamaParameters.initial(config, settings.seed(), manager);
-        this.optimizer = new AdamW(params, manager, settings.beta1(), settings.beta2(), 1e-8, settings.weightDecay());
+        this.optimizer = new AdamW(params, manager, settings.beta1(), settings.beta2(), settings.adamEpsilon(),
+                settings.weightDecay());
         resumeIfCheckpointed();
         params.values().forEach(p -> p.setRequiresGradient(true));
         this.model = LanguageModel.fromWeights(config, params, manager,
@@ -152,7 +154,7 @@ public final class Trainer implements AutoCloseable {
                                 workDir.resolve("checkpoint"), step));
                     }
                 }
-                double scale = Math.min(1.0, settings.clipNorm() / (norm + 1e-6));
+                double scale = Math.min(1.0, settings.clipNorm() / (norm + settings.clipEpsilon()));
                 optimizer.step(params, grads, lr, scale, scope);
                 grads.values().forEach(Trainer::clear);
             }
@@ -164,7 +166,7 @@ public final class Trainer implements AutoCloseable {
             entry.addProperty("lr", lr);
             entry.addProperty("loss", loss);
             entry.addProperty("grad_norm", norm);
-            if (step % 10 == 0 || step == settings.steps()) {
+            if (step % settings.logEvery() == 0 || step == settings.steps()) {
                 log.add(entry);
                 long remaining = settings.steps() - step;
                 out.accept(String.format("step %d/%d  loss %.4f  lr %.2e  grad-norm %.3f  %.0f tokens/s  ETA %.1f min",
@@ -173,7 +175,7 @@ public final class Trainer implements AutoCloseable {
             }
             boolean last = step == settings.steps();
             if ((settings.evalEvery() > 0 && step % settings.evalEvery() == 0) || last) {
-                JsonObject eval = validate(20_000);
+                JsonObject eval = validate(settings.evalChars());
                 log.add(eval);
                 out.accept("validation " + eval);
             }
@@ -315,8 +317,8 @@ public final class Trainer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(stateFile, "cannot be read: " + e.getMessage(), e);
         }
-        if (!state.get("settings").equals(GSON.toJsonTree(settings))
-                || !state.get("config").equals(LlamaCheckpointWriter.config(config))) {
+        if (!GSON.toJsonTree(settings).equals(completed(state.get("settings")))
+                || !LlamaCheckpointWriter.config(config).equals(state.get("config"))) {
             throw new CheckpointException(stateFile, "the checkpoint was made with other settings or another model"
                     + " configuration: use another work directory, or the same settings to resume");
         }
@@ -332,6 +334,24 @@ public final class Trainer implements AutoCloseable {
         }
         step = state.get("step").getAsLong();
         state.getAsJsonArray("log").forEach(e -> log.add(e.getAsJsonObject()));
+    }
+
+    /**
+     * A checkpoint's settings with the fields it predates added at the values they had before they were settings
+     * (so a run checkpointed by an earlier version still resumes); other settings as they are.
+     */
+    private static JsonElement completed(JsonElement stored) {
+        if (stored == null || !stored.isJsonObject()) {
+            return stored;
+        }
+        JsonObject out = stored.getAsJsonObject().deepCopy();
+        JsonObject defaults = GSON.toJsonTree(TrainingConfig.builder().build()).getAsJsonObject();
+        for (String added : List.of("adamEpsilon", "clipEpsilon", "evalChars", "logEvery")) {
+            if (!out.has(added)) {
+                out.add(added, defaults.get(added));
+            }
+        }
+        return out;
     }
 
     /** Frees the parameters and optimizer state. */
