@@ -16,6 +16,11 @@ import java.util.List;
  * Files shipped inside the library's jar (the embedded default model and corpus), extracted once into a cache
  * folder named by their content hash, since memory-mapped loading needs real files. The cache is
  * {@code $LANGNEURONS_CACHE} or {@code ~/.cache/langneurons}.
+ *
+ * <pre>{@code
+ * Path model = EmbeddedResources.extract("org/langneurons/default/model", "default-model");
+ * // EmbeddedResources.cacheRoot()/default-model-HASH, copied out of the jar on the first call only
+ * }</pre>
  */
 public final class EmbeddedResources {
     private EmbeddedResources() {

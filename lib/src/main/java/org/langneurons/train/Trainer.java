@@ -38,9 +38,18 @@ import org.langneurons.model.Perplexity;
  * from which an interrupted run resumes to exactly the result of an uninterrupted one.
  *
  * <pre>{@code
- * Trainer trainer = new Trainer(config, settings, data, validation, tokenizerJson, workDir);
- * trainer.train(System.out::println);        // resumes from workDir/checkpoint when there is one
- * trainer.export(workDir.resolve("model"));  // a Hugging Face checkpoint directory
+ * Corpus corpus = Corpus.open(Path.of("corpus"));
+ * Path tokenizer = Path.of("tokenizer.json");
+ * TrainingData data;
+ * try (TextTokenizer tok = TextTokenizer.load(tokenizer)) {
+ *     data = TrainingData.tokenize(corpus.documents(Language.SET1, Split.TRAIN), tok, BpeModel.EOS_ID);
+ * }
+ * TrainingConfig settings = TrainingConfig.builder().optSteps(500).build();
+ * try (Trainer trainer = new Trainer(config, settings, data, corpus.documents(Language.SET1, Split.VALIDATION),
+ *         tokenizer, dir)) {
+ *     trainer.train(System.out::println);     // resumes from dir/checkpoint when there is one
+ *     trainer.export(dir.resolve("model"));   // a Hugging Face checkpoint directory
+ * }
  * }</pre>
  */
 public final class Trainer implements AutoCloseable {
