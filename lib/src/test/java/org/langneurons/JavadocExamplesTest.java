@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -52,7 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p><b>How it compiles them.</b> Each example becomes the body of its own method {@code throws Exception}, one
  * generated class per source file, all compiled in one call of the JDK's in-process compiler (nothing is run)
  * against the test class path (main classes and every dependency), with on-demand imports of every
- * {@code org.langneurons} package and of {@link #IMPORTS}.
+ * {@code org.langneurons} package and of {@link #IMPORTS}. The generated class of a file whose top-level type is
+ * public lives in a package of its own, so its examples may use only the public API; that of a package-private
+ * type (internal documentation) lives in the type's package.
  *
  * <p><b>Given variables.</b> An example may use these without declaring them (they are fields of the generated
  * class, so an example that declares one of these names itself simply shadows it):
@@ -93,8 +97,11 @@ class JavadocExamplesTest {
 
     private static final String PACKAGE = "javadocexamples";
 
-    /** One example: the source file (relative to the source root), the line of its {@code {@code}}, its code. */
-    record Example(String file, int line, String code) {
+    /**
+     * One example: the source file (relative to the source root), the line of its {@code {@code}}, its code, and the
+     * package its generated class goes in.
+     */
+    record Example(String file, int line, String code, String packageName) {
         /** The source line of the example's {@code i}-th code line (0: the line of {@code {@code}}). */
         int sourceLine(int i) {
             return line + i;
@@ -126,8 +133,8 @@ class JavadocExamplesTest {
                 examples.put(name, found);
             }
         }
-        assertTrue(examples.values().stream().mapToInt(List::size).sum() >= 20,
-                "found only " + examples.size() + " files with examples under " + root + ": is the scan broken?");
+        int count = examples.values().stream().mapToInt(List::size).sum();
+        assertTrue(count >= 20, "found only " + count + " examples under " + root + ": is the scan broken?");
         List<Failure> failures = new ArrayList<>(extraction);
         failures.addAll(compile(examples, packages(root), out));
         if (!failures.isEmpty()) {
@@ -224,6 +231,7 @@ class JavadocExamplesTest {
      */
     static List<Example> extract(String file, String source, List<Failure> problems) {
         List<Example> out = new ArrayList<>();
+        String packageName = packageOf(source);
         for (int[] comment : javadocComments(source)) {
             int start = comment[0];
             int firstLine = lineOf(source, start);
@@ -264,11 +272,23 @@ class JavadocExamplesTest {
                     continue;
                 }
                 // code line 0 is the rest of the {@code line, so code line i is source line `line + i`
-                out.add(new Example(file, line, doc.substring(body, end - 1)));
+                out.add(new Example(file, line, doc.substring(body, end - 1), packageName));
                 at = end - 1;
             }
         }
         return out;
+    }
+
+    /**
+     * The package of the generated class: its own for a file whose top-level type is public, so that an example of
+     * the public API uses the public API only; the file's package for a package-private type (internal
+     * documentation, whose examples may use what the package sees).
+     */
+    private static String packageOf(String source) {
+        Matcher pkg = Pattern.compile("(?m)^package\\s+([\\w.]+)\\s*;").matcher(source);
+        boolean isPublic = Pattern.compile("(?m)^public\\s+([a-z]+\\s+)*(class|interface|enum|record|@interface)"
+                + "\\s").matcher(source).find();
+        return isPublic || !pkg.find() ? PACKAGE : pkg.group(1);
     }
 
     /** Start (of {@code /**}) and end (of {@code *}{@code /}) offsets of every Javadoc comment, skipping literals. */
@@ -327,12 +347,13 @@ class JavadocExamplesTest {
         List<JavaFileObject> units = new ArrayList<>();
         // per generated class: generated line -> (example, code line 0's generated line)
         Map<String, TreeMap<Integer, Example>> lineMaps = new TreeMap<>();
-        StringBuilder header = new StringBuilder("package " + PACKAGE + ";\n");
-        packages.forEach(p -> header.append("import ").append(p).append(".*;\n"));
-        IMPORTS.forEach(p -> header.append("import ").append(p).append(";\n"));
+        StringBuilder imports = new StringBuilder();
+        packages.forEach(p -> imports.append("import ").append(p).append(".*;\n"));
+        IMPORTS.forEach(p -> imports.append("import ").append(p).append(";\n"));
         for (Map.Entry<String, List<Example>> e : examples.entrySet()) {
             String className = "Examples_" + e.getKey().replaceAll("\\.java$", "").replaceAll("[^A-Za-z0-9]", "_");
-            StringBuilder src = new StringBuilder(header);
+            String packageName = e.getValue().get(0).packageName();
+            StringBuilder src = new StringBuilder("package " + packageName + ";\n").append(imports);
             src.append("@SuppressWarnings(\"all\")\nabstract class ").append(className).append(" {\n").append(GIVENS);
             TreeMap<Integer, Example> lines = new TreeMap<>();
             int index = 0;
@@ -345,7 +366,8 @@ class JavadocExamplesTest {
             src.append("}\n");
             lineMaps.put(className, lines);
             String text = src.toString();
-            units.add(new SimpleJavaFileObject(URI.create("string:///" + PACKAGE + "/" + className + ".java"),
+            units.add(new SimpleJavaFileObject(URI.create("string:///" + packageName.replace('.', '/') + "/"
+                    + className + ".java"),
                     JavaFileObject.Kind.SOURCE) {
                 @Override
                 public CharSequence getCharContent(boolean ignoreEncodingErrors) {
@@ -418,12 +440,13 @@ class JavadocExamplesTest {
     /** A compiler message at {@code line} of generated class {@code className}, mapped back to its example. */
     private static Failure failure(TreeMap<Integer, Example> lines, String className, int line, String message) {
         message = message.replace("\n", " ").replaceAll("\\s+", " ")
-                .replaceAll(" location: class " + PACKAGE + "\\.\\w+", "");
+                .replaceAll(" location: class [\\w.]+\\." + className, "");
         Map.Entry<Integer, Example> at = lines == null ? null : lines.floorEntry(line);
         if (at == null) {
             return new Failure("(generated " + className + ")", line, message, "");
         }
-        int i = line - at.getKey();
+        // a message past the example's end (javac's "reached end of file") goes to its last line, the }</pre>
+        int i = Math.min(line - at.getKey(), at.getValue().code().split("\n", -1).length - 1);
         return new Failure(at.getValue().file(), at.getValue().sourceLine(i), message, at.getValue().codeLine(i));
     }
 
