@@ -81,8 +81,12 @@ final class TrainCommand implements Runnable {
         ModelConfig config = new ModelConfig(Architecture.LLAMA, vocab, hidden, layers, heads, kvHeads,
                 hidden / heads, intermediate, 1e-5, ropeTheta, RopeScaling.NONE, true, false, 0, maxPositions,
                 BpeModel.BOS_ID, List.of((long) BpeModel.EOS_ID));
-        TrainingConfig settings = new TrainingConfig(seqLength, batch, accumulation, steps, lr, minLr, warmup,
-                weightDecay, 0.9, 0.95, clip, seed, evalEvery, checkpointEvery);
+        // the options' defaults are the builder's (TrainingConfigTest checks); the rest (AdamW betas and epsilon, the
+        // clipping epsilon, validation characters during training, the log interval) are the builder's defaults
+        TrainingConfig settings = TrainingConfig.builder().optSequenceLength(seqLength).optBatchSize(batch)
+                .optAccumulation(accumulation).optSteps(steps).optLearningRate(lr).optMinLearningRate(minLr)
+                .optWarmupSteps(warmup).optWeightDecay(weightDecay).optClipNorm(clip).optSeed(seed)
+                .optEvalEvery(evalEvery).optCheckpointEvery(checkpointEvery).build();
         // Ctrl-C or a kill: the step in progress finishes and is checkpointed before the JVM exits.
         try (StopOnExit exit = new StopOnExit();
                 Trainer trainer = new Trainer(config, settings, data, validation, tokenizer, work)) {

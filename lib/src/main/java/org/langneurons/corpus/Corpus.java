@@ -26,6 +26,12 @@ import java.util.Map;
  * with {@code LANG/SPLIT.ids} (the alignment id of each line, {@code -} for none). The project's default corpus
  * (validation and identification of the 16 languages) ships inside the library: {@link #openDefault()}; the training
  * split is rebuilt with {@code langneurons corpus build}.
+ *
+ * <pre>{@code
+ * Corpus corpus = Corpus.openDefault();
+ * List<String> fr = corpus.documents("fr", Split.VALIDATION);
+ * Map<String, List<String>> set1 = corpus.documents(Language.SET1, Split.IDENTIFICATION);
+ * }</pre>
  */
 public final class Corpus {
     /** Class-path folder of the default corpus. */
@@ -101,6 +107,7 @@ public final class Corpus {
         }
     }
 
+    /** The corpus directory (inside the library's jar for {@link #openDefault()}). */
     public Path directory() {
         return dir;
     }

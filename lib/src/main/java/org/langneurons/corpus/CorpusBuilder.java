@@ -27,6 +27,13 @@ import java.util.function.Consumer;
  * {@link Source#ALL}: fetches and unpacks their packages into a cache, extracts each language's text, cleans it
  * ({@link TextCleaner}), drops what is too short, in the wrong script, still English, or an exact duplicate, splits it
  * ({@link Splits}) and writes the splits, the alignment ids and {@code manifest.json}.
+ *
+ * <pre>{@code
+ * CorpusBuilder builder = new CorpusBuilder(Path.of("cache"), System.err::println);
+ * List<CorpusBuilder.LanguageStats> stats = builder.build(Path.of("corpus"), Language.SET1,
+ *         Splits.DEFAULT_CAP_CHARS, null);
+ * long frenchTrainChars = stats.get(1).characters(Split.TRAIN);   // SET1 is en, fr, ...
+ * }</pre>
  */
 public final class CorpusBuilder {
     /** Version of the directory format written to the manifest. */

@@ -11,6 +11,11 @@ import java.util.stream.Collectors;
 /**
  * The 16 languages of Tang et al. 2024 and Mondal et al. 2025, with the scripts their text is expected in and the two
  * predefined language sets of the papers.
+ *
+ * <pre>{@code
+ * List<Language> langs = Language.parseList("set1,hi");   // EN, FR, ES, VI, ID, JA, ZH, HI
+ * boolean french = Language.FR.scriptShare("Bonjour le monde") >= Language.MIN_SCRIPT_SHARE;
+ * }</pre>
  */
 public enum Language {
     EN("en", "English", UnicodeScript.LATIN),
@@ -55,6 +60,7 @@ public enum Language {
         return code;
     }
 
+    /** The language's English name, e.g. {@code "Hindi"}. */
     public String englishName() {
         return englishName;
     }

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.langneurons.io.FileTrees;
 
 /**
  * Fetches and unpacks the corpus sources into a cache folder without installing anything: Debian packages with
@@ -76,7 +77,7 @@ final class PackageCache {
         }
         String version = v.out.strip();
         Path tmp = unpacked.resolve(pkg + ".partial");
-        deleteTree(tmp);
+        FileTrees.delete(tmp);
         Files.createDirectories(tmp);
         Result x = run(downloads, "dpkg-deb", "-x", deb.toString(), tmp.toString());
         if (x.exit != 0) {
@@ -102,7 +103,7 @@ final class PackageCache {
             }
         }
         Path tmp = unpacked.resolve(key + ".partial");
-        deleteTree(tmp);
+        FileTrees.delete(tmp);
         Files.createDirectories(tmp);
         Result x = run(downloads, "tar", "-xzf", tgz.toString(), "-C", tmp.toString());
         if (x.exit != 0) {
@@ -122,22 +123,11 @@ final class PackageCache {
 
     private Unpacked finish(String key, Path tmp, String version) throws IOException {
         Path root = unpacked.resolve(key);
-        deleteTree(root);
+        FileTrees.delete(root);
         Files.move(tmp, root, StandardCopyOption.ATOMIC_MOVE);
         Files.writeString(unpacked.resolve(key + ".version"), version + "\n", StandardCharsets.UTF_8);
         log.accept("  unpacked " + key + " " + version);
         return new Unpacked(root, version);
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 
     private record Result(int exit, String out) {

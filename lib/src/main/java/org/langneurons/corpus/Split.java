@@ -2,7 +2,14 @@ package org.langneurons.corpus;
 
 import java.util.Locale;
 
-/** The three disjoint parts of a language's corpus. */
+/**
+ * The three disjoint parts of a language's corpus.
+ *
+ * <pre>{@code
+ * Split split = Split.parse("val");                                   // VALIDATION
+ * Path file = dir.resolve("fr").resolve(split.fileStem() + ".txt");   // DIR/fr/validation.txt
+ * }</pre>
+ */
 public enum Split {
     /** Text to train or fine-tune on; rebuilt on demand, not committed. */
     TRAIN,

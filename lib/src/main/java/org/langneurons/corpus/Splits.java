@@ -21,12 +21,22 @@ import java.util.Map;
  * {@link Language#STRICT_SCRIPT_SHARE} of their letters in the language's script; a unit that does not fit goes to
  * train whole, and the too-mixed documents of a unit taken are left out. Parallel texts share units, so they land in
  * the same split in every language (up to the caps).
+ *
+ * <pre>{@code
+ * String unit = Splits.unit("lohelp:shared/01/05020300#par_id3150447", "...");   // "lohelp:shared/01/05020300"
+ * Split before = Splits.bucket(unit);   // where the unit goes unless a cap sends it to train
+ * Splits.Assignment a = Splits.assign(List.of(new Document(null, "Bonjour tout le monde, et bienvenue.")),
+ *         Language.FR, Splits.DEFAULT_CAP_CHARS);
+ * }</pre>
  */
 public final class Splits {
     /** Prefix hashed with every unit key; changing it reshuffles all splits. */
     public static final String SALT = "langneurons-corpus-v1:";
+    /** Units below this position go to train. */
     public static final double TRAIN_END = 0.8;
+    /** Units from {@link #TRAIN_END} up to this position go to validation, the rest to identification. */
     public static final double VALIDATION_END = 0.9;
+    /** The default cap of validation and of identification, in characters per language. */
     public static final int DEFAULT_CAP_CHARS = 100_000;
 
     private Splits() {

@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
 /**
  * The cleaning rules of the corpus: entity decoding, markup and placeholder stripping, whitespace and Unicode (NFC)
  * normalisation, and the script and "still English" checks that decide whether a paragraph counts as a language.
+ *
+ * <pre>{@code
+ * String text = TextCleaner.clean("<p>Cliquez sur &lt;b&gt;OK&lt;/b&gt;&nbsp;pour enregistrer le document.</p>");
+ * // "Cliquez sur OK pour enregistrer le document."
+ * String why = TextCleaner.rejection(text, Language.FR);   // null: it counts as French
+ * }</pre>
  */
 public final class TextCleaner {
     private TextCleaner() {

@@ -5,6 +5,14 @@ import java.nio.file.Path;
 /**
  * A checkpoint, configuration or input that cannot be used, with a message naming the file (and the tensor or field)
  * at fault and what was expected.
+ *
+ * <pre>{@code
+ * try (SafetensorsFile file = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+ *     System.out.println(file.entries().size() + " tensors");
+ * } catch (CheckpointException e) {
+ *     System.err.println("cannot use " + e.file() + ": " + e.getMessage());
+ * }
+ * }</pre>
  */
 public class CheckpointException extends RuntimeException {
     private final Path file;

@@ -24,6 +24,13 @@ import java.util.stream.Collectors;
  * The weights of a Hugging Face checkpoint directory: {@code model.safetensors}, or the shards listed by
  * {@code model.safetensors.index.json}. Tensors are looked up by their Hugging Face names, shape-checked, and read
  * memory-mapped onto a device one at a time; {@link #requireAllUsed} then rejects tensors the model did not use.
+ *
+ * <pre>{@code
+ * try (CheckpointWeights weights = CheckpointWeights.open(Path.of("Llama-3.1-8B"))) {
+ *     System.out.println(weights.storedDtypes());   // [BF16]
+ *     NDArray norm = weights.read("model.norm.weight", new Shape(4096), "hidden_size", manager, DataType.FLOAT32);
+ * }
+ * }</pre>
  */
 public final class CheckpointWeights implements AutoCloseable {
     private final Path directory;

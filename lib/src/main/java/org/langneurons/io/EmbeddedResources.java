@@ -9,15 +9,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Files shipped inside the library's jar (the embedded default model and corpus), extracted once into a cache
  * folder named by their content hash, since memory-mapped loading needs real files. The cache is
  * {@code $LANGNEURONS_CACHE} or {@code ~/.cache/langneurons}.
+ *
+ * <pre>{@code
+ * Path model = EmbeddedResources.extract("org/langneurons/default/model", "default-model");
+ * // EmbeddedResources.cacheRoot()/default-model-HASH, copied out of the jar on the first call only
+ * }</pre>
  */
 public final class EmbeddedResources {
     private EmbeddedResources() {
@@ -70,9 +73,9 @@ public final class EmbeddedResources {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException
                     | java.nio.file.DirectoryNotEmptyException raced) {
-                deleteTree(tmp); // another process extracted it meanwhile, or a stale partial copy is in the way
+                FileTrees.delete(tmp); // another process extracted it meanwhile, or a stale partial copy is in the way
                 if (!Files.isRegularFile(target.resolve(".complete"))) {
-                    deleteTree(target);
+                    FileTrees.delete(target);
                     return extract(resourceFolder, name);
                 }
             }
@@ -97,17 +100,6 @@ public final class EmbeddedResources {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read embedded resource " + resource, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -2,7 +2,16 @@ package org.langneurons.io;
 
 import java.nio.file.Path;
 
-/** The safetensors dtypes that hold model weights this library reads: F32, F16 and BF16. */
+/**
+ * The safetensors dtypes that hold model weights this library reads: F32, F16 and BF16.
+ *
+ * <pre>{@code
+ * try (SafetensorsFile file = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+ *     String stored = file.entry("lm_head.weight").dtype();
+ *     boolean readable = Arrays.stream(SafetensorsDtype.values()).anyMatch(d -> d.name().equals(stored));
+ * }
+ * }</pre>
+ */
 public enum SafetensorsDtype {
     F32,
     F16,

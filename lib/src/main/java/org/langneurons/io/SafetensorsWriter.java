@@ -22,6 +22,14 @@ import java.util.TreeMap;
  * tensors always give the same bytes. Model weights are stored as F32 or F16; host arrays ({@link HostTensor}) as
  * F64, F32 or I64, for statistics that must survive a save exactly. The file is written beside its destination and
  * moved into place, so a crash never leaves a truncated file under the final name.
+ *
+ * <pre>{@code
+ * try (NDManager m = NDManager.newBaseManager()) {
+ *     NDArray w = m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2));
+ *     SafetensorsWriter.write(dir.resolve("w.safetensors"), Map.of("w", w), Map.of("note", "example"),
+ *             DataType.FLOAT16);
+ * }
+ * }</pre>
  */
 public final class SafetensorsWriter {
     private SafetensorsWriter() {
@@ -31,7 +39,8 @@ public final class SafetensorsWriter {
      * A tensor held on the host: its safetensors dtype, shape and little-endian bytes.
      *
      * <pre>{@code
-     * SafetensorsWriter.writeHost(file, Map.of("count", HostTensor.of(new long[] {3, 4}, 2)), Map.of());
+     * SafetensorsWriter.writeHost(dir.resolve("counts.safetensors"),
+     *         Map.of("count", SafetensorsWriter.HostTensor.of(new long[] {3, 4}, 2)), Map.of());
      * }</pre>
      */
     public record HostTensor(String dtype, long[] shape, byte[] data) {

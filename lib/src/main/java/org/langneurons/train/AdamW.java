@@ -10,6 +10,17 @@ import java.util.Map;
  * {@code p -= lr * wd * p}, then {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
  * {@code p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}. Weight decay applies to matrices only (not
  * to norm weights). Moments live on the parameters' device.
+ *
+ * <pre>{@code
+ * Map<String, NDArray> params = LlamaParameters.initial(config, 1234, manager);
+ * AdamW adam = new AdamW(params, manager, 0.9, 0.95, 1e-8, 0.1);
+ * // after a backward pass: one update at learning rate 3e-3 from the gradients, unclipped (scale 1)
+ * Map<String, NDArray> grads = new LinkedHashMap<>();
+ * params.forEach((name, p) -> grads.put(name, p.getGradient()));
+ * try (NDManager scope = manager.newSubManager()) {
+ *     adam.step(params, grads, 3e-3, 1.0, scope);
+ * }
+ * }</pre>
  */
 public final class AdamW {
     private final double beta1;

@@ -20,6 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * per merge), its merges in learned order, a Java encoder that gives the ids the Rust {@code tokenizers} library gives
  * for the saved file, and the writer of that file ({@link #save}, a standard Hugging Face {@code tokenizer.json}).
  *
+ * <pre>{@code
+ * BpeModel bpe = BpeTrainer.train(textsByLanguage, BpeTrainer.Settings.defaults().withVocabSize(1024));
+ * long[] ids = bpe.encode("Bonjour le monde");   // <s> first, as TextTokenizer encodes with the saved file
+ * bpe.save(dir.resolve("tokenizer.json"));
+ * }</pre>
+ *
  * <p>Layout of the ids: {@code 0 <pad>}, {@code 1 <s>} (BOS, put before every sequence by the post-processor),
  * {@code 2 </s>} (EOS), then byte {@code b} is id {@code 3 + b}, written as its GPT-2 {@link ByteLevel} character, then
  * the merges' tokens from id 259 on, in the order they were learned.

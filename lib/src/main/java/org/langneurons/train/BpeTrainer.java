@@ -17,6 +17,12 @@ import org.langneurons.io.TextTokenizer;
  * Trains a byte-level BPE tokenizer ({@link BpeModel}) on documents of several languages, giving each language the
  * same weight.
  *
+ * <pre>{@code
+ * BpeTrainer.Result r = BpeTrainer.trainWithReport(textsByLanguage, BpeTrainer.Settings.defaults().withSeed(7));
+ * r.samples().forEach(s -> System.out.println(s.language() + ": " + s.characters() + " characters"));
+ * r.model().save(dir.resolve("tokenizer.json"));
+ * }</pre>
+ *
  * <p>Sampling: for each language (in name order) the documents are taken in a seeded random order, NFC-normalized,
  * until {@link Settings#charsPerLanguage} characters (code points; the last document is cut) are taken; a language
  * with less text contributes all it has. The pre-tokenized pieces ("words") are counted per language, and with
@@ -66,22 +72,27 @@ public final class BpeTrainer {
             }
         }
 
+        /** These settings with {@code vocabSize} {@code v}. */
         public Settings withVocabSize(int v) {
             return new Settings(v, charsPerLanguage, balance, minFrequency, seed);
         }
 
+        /** These settings with {@code charsPerLanguage} {@code c}. */
         public Settings withCharsPerLanguage(long c) {
             return new Settings(vocabSize, c, balance, minFrequency, seed);
         }
 
+        /** These settings with {@code balance} {@code b}. */
         public Settings withBalance(boolean b) {
             return new Settings(vocabSize, charsPerLanguage, b, minFrequency, seed);
         }
 
+        /** These settings with {@code minFrequency} {@code f}. */
         public Settings withMinFrequency(long f) {
             return new Settings(vocabSize, charsPerLanguage, balance, f, seed);
         }
 
+        /** These settings with {@code seed} {@code s}. */
         public Settings withSeed(long s) {
             return new Settings(vocabSize, charsPerLanguage, balance, minFrequency, s);
         }

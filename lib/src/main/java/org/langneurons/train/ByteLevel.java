@@ -9,6 +9,11 @@ import java.nio.charset.StandardCharsets;
  * characters ({@code !}..{@code ~}, {@code ¡}..{@code ¬}, {@code ®}..{@code ÿ}) stand for themselves, and the other 68
  * (controls, space, soft hyphen, ...) are written as U+0100, U+0101, ... in byte order, so a space is {@code Ġ}
  * (U+0120) and a newline {@code Ċ} (U+010A).
+ *
+ * <pre>{@code
+ * String symbols = ByteLevel.encode(" café");   // "ĠcafÃ©": the space is Ġ, é's two UTF-8 bytes are Ã and ©
+ * String text = ByteLevel.decode(symbols);     // " café"
+ * }</pre>
  */
 public final class ByteLevel {
     private static final char[] BYTE_TO_CHAR = new char[256];

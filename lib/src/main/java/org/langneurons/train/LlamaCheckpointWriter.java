@@ -17,6 +17,11 @@ import org.langneurons.model.ModelConfig;
 /**
  * Writes a trained Llama model as a Hugging Face checkpoint directory: config.json with the fields transformers'
  * LlamaConfig reads, generation_config.json, model.safetensors (F32, standard tensor names) and tokenizer.json.
+ *
+ * <pre>{@code
+ * Map<String, NDArray> params = LlamaParameters.initial(config, 1234, manager);
+ * LlamaCheckpointWriter.write(dir, config, params, Path.of("tokenizer.json"), DataType.FLOAT16);
+ * }</pre>
  */
 public final class LlamaCheckpointWriter {
     private LlamaCheckpointWriter() {

@@ -13,6 +13,11 @@ import org.langneurons.model.ModelConfig;
  * Fresh parameters of a Llama model, by Hugging Face name: normal(0, 0.02) matrices (the residual output
  * projections o_proj and down_proj scaled by 1/sqrt(2L), as GPT-2 does, so the residual stream does not grow with
  * depth), norm weights 1. Drawn on the host from a seed per tensor, so the same seed gives the same model anywhere.
+ *
+ * <pre>{@code
+ * Map<String, Shape> shapes = LlamaParameters.shapes(config);                    // by Hugging Face name
+ * Map<String, NDArray> fresh = LlamaParameters.initial(config, 1234, manager);   // float32
+ * }</pre>
  */
 public final class LlamaParameters {
     static final double STD = 0.02;

@@ -10,6 +10,11 @@ import java.util.regex.Pattern;
  * The text side of the tokenizer: NFC normalization and the Split pre-tokenizer, written so that Java splits text
  * exactly as the Rust {@code tokenizers} library (whose regexes are Oniguruma's) splits it with the same pattern.
  *
+ * <pre>{@code
+ * List<String> pieces = PreTokenizer.split(PreTokenizer.normalize("Hello  world, 2024!"));
+ * // "Hello", " ", " world", ",", " 2024", "!"
+ * }</pre>
+ *
  * <p>The pattern keeps a letter together with its combining marks ({@code \p{M}}: the vowel signs and viramas of the
  * Indic scripts, Vietnamese tone marks left uncomposed by NFC), so a word of any of the training languages is one
  * piece, with at most one leading space; digits, other symbols, and whitespace runs are pieces of their own, and a

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.langneurons.eval.LanguageQuality;
 import org.langneurons.io.CheckpointException;
+import org.langneurons.io.FileTrees;
 import org.langneurons.io.SafetensorsFile;
 import org.langneurons.io.SafetensorsWriter;
 import org.langneurons.io.TextTokenizer;
@@ -37,9 +38,18 @@ import org.langneurons.model.Perplexity;
  * from which an interrupted run resumes to exactly the result of an uninterrupted one.
  *
  * <pre>{@code
- * Trainer trainer = new Trainer(config, settings, data, validation, tokenizerJson, workDir);
- * trainer.train(System.out::println);        // resumes from workDir/checkpoint when there is one
- * trainer.export(workDir.resolve("model"));  // a Hugging Face checkpoint directory
+ * Corpus corpus = Corpus.open(Path.of("corpus"));
+ * Path tokenizer = Path.of("tokenizer.json");
+ * TrainingData data;
+ * try (TextTokenizer tok = TextTokenizer.load(tokenizer)) {
+ *     data = TrainingData.tokenize(corpus.documents(Language.SET1, Split.TRAIN), tok, BpeModel.EOS_ID);
+ * }
+ * TrainingConfig settings = TrainingConfig.builder().optSteps(500).build();
+ * try (Trainer trainer = new Trainer(config, settings, data, corpus.documents(Language.SET1, Split.VALIDATION),
+ *         tokenizer, dir)) {
+ *     trainer.train(System.out::println);     // resumes from dir/checkpoint when there is one
+ *     trainer.export(dir.resolve("model"));   // a Hugging Face checkpoint directory
+ * }
  * }</pre>
  */
 public final class Trainer implements AutoCloseable {
@@ -74,7 +84,8 @@ public final class Trainer implements AutoCloseable {
         this.workDir = workDir;
         this.manager = NDManager.newBaseManager();
         this.params = LlamaParameters.initial(config, settings.seed(), manager);
-        this.optimizer = new AdamW(params, manager, settings.beta1(), settings.beta2(), 1e-8, settings.weightDecay());
+        this.optimizer = new AdamW(params, manager, settings.beta1(), settings.beta2(), settings.adamEpsilon(),
+                settings.weightDecay());
         resumeIfCheckpointed();
         params.values().forEach(p -> p.setRequiresGradient(true));
         this.model = LanguageModel.fromWeights(config, params, manager,
@@ -152,7 +163,7 @@ public final class Trainer implements AutoCloseable {
                                 workDir.resolve("checkpoint"), step));
                     }
                 }
-                double scale = Math.min(1.0, settings.clipNorm() / (norm + 1e-6));
+                double scale = Math.min(1.0, settings.clipNorm() / (norm + settings.clipEpsilon()));
                 optimizer.step(params, grads, lr, scale, scope);
                 grads.values().forEach(Trainer::clear);
             }
@@ -164,7 +175,7 @@ public final class Trainer implements AutoCloseable {
             entry.addProperty("lr", lr);
             entry.addProperty("loss", loss);
             entry.addProperty("grad_norm", norm);
-            if (step % 10 == 0 || step == settings.steps()) {
+            if (step % settings.logEvery() == 0 || step == settings.steps()) {
                 log.add(entry);
                 long remaining = settings.steps() - step;
                 out.accept(String.format("step %d/%d  loss %.4f  lr %.2e  grad-norm %.3f  %.0f tokens/s  ETA %.1f min",
@@ -173,7 +184,7 @@ public final class Trainer implements AutoCloseable {
             }
             boolean last = step == settings.steps();
             if ((settings.evalEvery() > 0 && step % settings.evalEvery() == 0) || last) {
-                JsonObject eval = validate(20_000);
+                JsonObject eval = validate(settings.evalChars());
                 log.add(eval);
                 out.accept("validation " + eval);
             }
@@ -271,7 +282,7 @@ public final class Trainer implements AutoCloseable {
         String name = String.format("step-%08d", step);
         Path dir = root.resolve(name);
         try {
-            deleteTree(dir);
+            FileTrees.delete(dir);
             Files.createDirectories(dir);
             SafetensorsWriter.write(dir.resolve("parameters.safetensors"), params, Map.of());
             SafetensorsWriter.write(dir.resolve("optimizer.safetensors"), optimizer.state(), Map.of());
@@ -290,7 +301,7 @@ public final class Trainer implements AutoCloseable {
                     StandardCopyOption.REPLACE_EXISTING);
             try (Stream<Path> old = Files.list(root)) {
                 for (Path p : old.filter(p -> Files.isDirectory(p) && !p.equals(dir)).toList()) {
-                    deleteTree(p);
+                    FileTrees.delete(p);
                 }
             }
         } catch (IOException e) {
@@ -315,8 +326,8 @@ public final class Trainer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(stateFile, "cannot be read: " + e.getMessage(), e);
         }
-        if (!state.get("settings").equals(GSON.toJsonTree(settings))
-                || !state.get("config").equals(LlamaCheckpointWriter.config(config))) {
+        if (!GSON.toJsonTree(settings).equals(completed(state.get("settings")))
+                || !LlamaCheckpointWriter.config(config).equals(state.get("config"))) {
             throw new CheckpointException(stateFile, "the checkpoint was made with other settings or another model"
                     + " configuration: use another work directory, or the same settings to resume");
         }
@@ -334,15 +345,22 @@ public final class Trainer implements AutoCloseable {
         state.getAsJsonArray("log").forEach(e -> log.add(e.getAsJsonObject()));
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
+    /**
+     * A checkpoint's settings with the fields it predates added at the values they had before they were settings
+     * (so a run checkpointed by an earlier version still resumes); other settings as they are.
+     */
+    private static JsonElement completed(JsonElement stored) {
+        if (stored == null || !stored.isJsonObject()) {
+            return stored;
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+        JsonObject out = stored.getAsJsonObject().deepCopy();
+        JsonObject defaults = GSON.toJsonTree(TrainingConfig.builder().build()).getAsJsonObject();
+        for (String added : List.of("adamEpsilon", "clipEpsilon", "evalChars", "logEvery")) {
+            if (!out.has(added)) {
+                out.add(added, defaults.get(added));
             }
         }
+        return out;
     }
 
     /** Frees the parameters and optimizer state. */

@@ -13,6 +13,11 @@ import org.langneurons.model.TokenBatch;
  * Token streams per language and a balanced, seeded sampler over them: every sequence of a batch picks its language
  * uniformly (so small languages are seen as often as large ones) and a random window of its stream. The batch of
  * step s is a pure function of (seed, s, micro-batch), so a resumed run sees exactly the data it would have seen.
+ *
+ * <pre>{@code
+ * TrainingData data = new TrainingData(Map.of("fr", new long[] {1, 40, 41, 42, 2}, "hi", new long[] {1, 70, 71, 2}));
+ * var batch = data.batch(1234, 0, 0, 8, 3);   // step 0, micro-batch 0: 8 windows of 3 tokens, the same every time
+ * }</pre>
  */
 public final class TrainingData {
     private final List<String> languages;

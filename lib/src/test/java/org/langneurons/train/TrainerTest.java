@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +47,9 @@ class TrainerTest {
     }
 
     static TrainingConfig settings(int steps) {
-        return new TrainingConfig(16, 4, 2, steps, 1e-2, 1e-3, 2, 0.01, 0.9, 0.95, 1.0, 7, 0, 0);
+        return TrainingConfig.builder().optSequenceLength(16).optBatchSize(4).optAccumulation(2).optSteps(steps)
+                .optLearningRate(1e-2).optMinLearningRate(1e-3).optWarmupSteps(2).optWeightDecay(0.01).optBeta1(0.9)
+                .optBeta2(0.95).optClipNorm(1.0).optSeed(7).optEvalEvery(0).optCheckpointEvery(0).build();
     }
 
     private static Map<String, float[]> snapshot(Trainer t) {
@@ -160,6 +164,29 @@ class TrainerTest {
         }
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> new Trainer(TINY, settings(5), data(), Map.of(), null, dir));
+        assertTrue(e.getMessage().contains("other settings"), e.getMessage());
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeTheNewerSettingsExistedStillResumes(@TempDir Path dir) throws Exception {
+        try (Trainer t = new Trainer(TINY, settings(4), data(), Map.of(), null, dir)) {
+            t.train(line -> { }, 2);
+        }
+        Path checkpoint = dir.resolve("checkpoint");
+        Path stateFile = checkpoint.resolve(Files.readString(checkpoint.resolve("latest")).strip())
+                .resolve("state.json");
+        JsonObject state = JsonParser.parseString(Files.readString(stateFile)).getAsJsonObject();
+        JsonObject stored = state.getAsJsonObject("settings");
+        for (String added : List.of("adamEpsilon", "clipEpsilon", "evalChars", "logEvery")) {
+            assertTrue(stored.has(added), added);
+            stored.remove(added); // as a checkpoint of an earlier version, which had these values built in
+        }
+        Files.writeString(stateFile, state.toString());
+        try (Trainer resumed = new Trainer(TINY, settings(4), data(), Map.of(), null, dir)) {
+            assertEquals(2, resumed.step());
+        }
+        CheckpointException e = assertThrows(CheckpointException.class, () -> new Trainer(TINY,
+                settings(4).toBuilder().optLogEvery(5).build(), data(), Map.of(), null, dir));
         assertTrue(e.getMessage().contains("other settings"), e.getMessage());
     }
 
