@@ -239,6 +239,11 @@ public final class LanguageModel implements AutoCloseable {
         return eosIds;
     }
 
+    /** The blocks, for the package's own use (an adapter's target projections, tests). */
+    List<DecoderBlock> blocks() {
+        return decoder.blocks;
+    }
+
     // ---- forward ----
 
     /** The state of one forward call on {@code scope}: [B, T] ids with a [B, S] mask, S = past + T. */
