@@ -55,7 +55,8 @@ public final class LanguageModel implements AutoCloseable {
         this.options = options;
         this.manager = manager;
         this.decoder = decoder;
-        this.hooks = new Hooks(config.layers());
+        this.hooks = new Hooks(config.layers(), config.architecture().hookPoints(),
+                config.architecture()::missingHookPoint);
         this.tokenizer = tokenizer;
         this.eosIds = Set.copyOf(eosIds);
         this.parameters = parameters;
