@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -263,6 +262,12 @@ public final class LanguageModel implements AutoCloseable {
         return decoder.logits(decoder.finalNorm(residual));
     }
 
+    /** One generation step for {@link Generator}: logits [B, 1, vocab] float32 of the last position, on scope. */
+    NDArray lastLogits(NDManager scope, long[] ids, long[] mask, int batch, int pastLength, int promptLength,
+            KvCache cache) {
+        return forward(pass(scope, ids, mask, batch, pastLength, promptLength, cache), true);
+    }
+
     /**
      * Logits of a batch: [B, T, vocab] float32 on {@code out}, in the batch's padded layout (rows of padding
      * positions are meaningless). Hooks run during the call.
@@ -410,118 +415,11 @@ public final class LanguageModel implements AutoCloseable {
      * covers the prompt and each later step one new position per sequence; see {@code HookContext}).
      */
     public Generation generate(List<long[]> prompts, GenerationConfig generation) {
-        TokenBatch batch = new TokenBatch(prompts, TokenBatch.Padding.LEFT);
-        batch.checkIds(config.vocabSize());
-        if (!generation.stopStrings().isEmpty()) {
-            requireTokenizer();
-        }
-        int b = batch.size(), promptLength = batch.width(), vocab = config.vocabSize();
-        List<List<Long>> generated = new ArrayList<>();
-        String[] stops = new String[b];
-        String[] texts = new String[b];
-        for (int i = 0; i < b; i++) {
-            generated.add(new ArrayList<>());
-        }
-        long[] sequence = batch.paddedIds(0);
-        long[] mask = batch.mask();
-        try (NDManager run = manager.newSubManager();
-                KvCache cache = generation.useCache() ? new KvCache(run, config.layers()) : null) {
-            if (!generation.isGreedy()) {
-                Engine.getInstance().setRandomSeed((int) generation.seed());
-            }
-            NDArray seen = generation.repetitionPenalty() != 1 ? seenTokens(run, batch) : null;
-            long[] last = null;
-            for (int step = 0; step < generation.maxNewTokens(); step++) {
-                long[] next;
-                try (NDManager scope = run.newSubManager()) {
-                    boolean incremental = cache != null && step > 0;
-                    int past = incremental ? cache.length() : 0;
-                    long[] input = incremental ? last : sequence;
-                    NDArray logits = forward(pass(scope, input, mask, b, past, promptLength, cache), true)
-                            .reshape(b, vocab);
-                    NDArray uniform = generation.isGreedy() ? null
-                            : scope.randomUniform(Float.MIN_NORMAL, 1f, new Shape(b, vocab));
-                    NDArray chosen = TokenSampler.choose(logits, seen, uniform, generation);
-                    next = chosen.toLongArray();
-                    if (seen != null) {
-                        NDArray updated = seen.logicalOr(chosen.oneHot(vocab).gt(0));
-                        updated.attach(run);
-                        seen.close();
-                        seen = updated;
-                    }
-                }
-                boolean allDone = true;
-                for (int i = 0; i < b; i++) {
-                    if (stops[i] == null) {
-                        generated.get(i).add(next[i]);
-                        stops[i] = stopReason(generated.get(i), next[i], generation, texts, i);
-                    }
-                    allDone &= stops[i] != null;
-                }
-                if (allDone) {
-                    break;
-                }
-                last = next;
-                sequence = appendColumn(sequence, b, next);
-                mask = appendColumn(mask, b, ones(b));
-            }
-        }
-        List<long[]> tokens = generated.stream().map(l -> l.stream().mapToLong(Long::longValue).toArray()).toList();
-        List<String> stopList = new ArrayList<>();
-        for (int i = 0; i < b; i++) {
-            stopList.add(stops[i] == null ? "length" : stops[i]);
-            if (tokenizer != null && texts[i] == null) {
-                texts[i] = tokenizer.decode(tokens.get(i));
-            }
-        }
-        return new Generation(tokens, tokenizer == null ? null : Arrays.asList(texts), stopList);
+        return new Generator(this, generation).generate(prompts);
     }
 
-    private String stopReason(List<Long> generated, long token, GenerationConfig generation, String[] texts, int i) {
-        if (generation.stopAtEos() && eosIds.contains(token)) {
-            return "eos";
-        }
-        if (!generation.stopStrings().isEmpty()) {
-            String text = tokenizer.decode(generated.stream().mapToLong(Long::longValue).toArray());
-            for (String stop : generation.stopStrings()) {
-                int at = text.indexOf(stop);
-                if (at >= 0) {
-                    texts[i] = text.substring(0, at);
-                    return "stop-string";
-                }
-            }
-        }
-        return null;
-    }
-
-    private NDArray seenTokens(NDManager run, TokenBatch batch) {
-        int vocab = config.vocabSize();
-        boolean[] seen = new boolean[batch.size() * vocab];
-        for (int i = 0; i < batch.size(); i++) {
-            for (long id : batch.sequences().get(i)) {
-                seen[i * vocab + (int) id] = true;
-            }
-        }
-        return run.create(seen, new Shape(batch.size(), vocab));
-    }
-
-    private static long[] appendColumn(long[] rows, int b, long[] column) {
-        int t = rows.length / b;
-        long[] out = new long[b * (t + 1)];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(rows, i * t, out, i * (t + 1), t);
-            out[i * (t + 1) + t] = column[i];
-        }
-        return out;
-    }
-
-    private static long[] ones(int n) {
-        long[] out = new long[n];
-        Arrays.fill(out, 1L);
-        return out;
-    }
-
-    private TextTokenizer requireTokenizer() {
+    /** The tokenizer, or an error naming the checkpoint when it has none. */
+    TextTokenizer requireTokenizer() {
         if (tokenizer == null) {
             throw new CheckpointException(directory, "no tokenizer.json: text input needs a tokenizer"
                     + " (token ids do not)");
