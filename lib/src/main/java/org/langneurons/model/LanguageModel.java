@@ -24,10 +24,11 @@ import org.langneurons.io.TextTokenizer;
 
 /**
  * A decoder-only language model loaded from a Hugging Face checkpoint directory, with named hook points on every
- * block. The one entry point for running a model: logits, token losses, perplexity and generation.
+ * block. The one entry point for running a model: logits, hooks-only runs, token losses, perplexity and generation.
  *
  * <pre>{@code
  * try (LanguageModel model = LanguageModel.load(Path.of("Llama-3.1-8B"), LoadOptions.parse("gpu", "fp16"))) {
+ *     System.out.println(model.describe());
  *     String text = model.generate("La capitale de la France est", GenerationConfig.greedy(20));
  *     try (HookHandle off = model.hooks().add(HookName.mlpAct(20), (name, act, ctx) -> act.mul(0))) {
  *         Perplexity ppl = model.perplexity(List.of(text), 512, 8);
@@ -239,6 +240,16 @@ public final class LanguageModel implements AutoCloseable {
         return eosIds;
     }
 
+    /**
+     * Two lines for a reader: the checkpoint directory, then the architecture and its sizes, e.g.
+     * {@code LLAMA: 4 layers x 688 neurons, hidden size 256, vocabulary 4,096, 4,212,992 parameters, on cpu()}.
+     */
+    public String describe() {
+        return String.format("%s%n%s: %d layers x %d neurons, hidden size %d, vocabulary %,d, %,d parameters, on %s",
+                directory(), config.architecture(), config.layers(), config.neuronsPerLayer(), config.hiddenSize(),
+                config.vocabSize(), parameterCount(), device());
+    }
+
     /** The blocks, for the package's own use (an adapter's target projections, tests). */
     List<DecoderBlock> blocks() {
         return decoder.blocks;
@@ -283,15 +294,39 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     /**
+     * Runs the blocks on a batch for what the hooks see, and nothing after them (no final norm, no LM head): as
+     * TransformerLens's {@code run_with_hooks}, the cheapest forward for activation statistics. Everything it makes
+     * is freed before it returns; hooks keep what they need (see {@code ActivationCache}).
+     *
+     * <pre>{@code
+     * try (ActivationCache cache = ActivationCache.record(model.hooks(), manager, HookName.mlpAct(0))) {
+     *     model.run(batch);
+     *     NDArray neurons = cache.get(HookName.mlpAct(0));
+     * }
+     * }</pre>
+     */
+    public void run(TokenBatch batch) {
+        runBlocks(batch, null);
+    }
+
+    /**
      * The residual stream after the last block, [B, T, d] on {@code out}, without the final norm and the LM head: a
      * forward for what the hooks see (activation statistics) at less cost than {@link #logits}. Hooks run during the
      * call.
      */
     public NDArray lastHiddenState(TokenBatch batch, NDManager out) {
+        return runBlocks(batch, out);
+    }
+
+    /** The blocks' forward on a scope of its own; returns the residual stream attached to {@code out}, or null. */
+    private NDArray runBlocks(TokenBatch batch, NDManager out) {
         batch.checkIds(config.vocabSize());
         try (NDManager scope = manager.newSubManager()) {
             NDArray hidden = decoder.run(pass(scope, batch.paddedIds(0), batch.mask(), batch.size(), 0, batch.width(),
                     null));
+            if (out == null) {
+                return null;
+            }
             hidden.attach(out);
             return hidden;
         }
@@ -363,23 +398,48 @@ public final class LanguageModel implements AutoCloseable {
 
     /**
      * Perplexity of texts: each text is tokenized (with the tokenizer's special tokens), cut into consecutive windows
-     * of at most {@code maxLength} tokens, and every token after a window's first is scored.
+     * of at most {@code maxLength} tokens, and every token after a window's first is scored; the same as
+     * {@code perplexity(tokenize(texts, maxLength), batchSize)}.
      */
     public Perplexity perplexity(List<String> texts, int maxLength, int batchSize) {
-        TextTokenizer tok = requireTokenizer();
+        requireTokenizer();
         if (maxLength < 2 || batchSize < 1) {
             throw new IllegalArgumentException("max length must be >= 2 and batch size >= 1");
+        }
+        return perplexity(tokenize(texts, maxLength), batchSize);
+    }
+
+    /**
+     * Tokenizes texts once for {@link #perplexity(TokenizedText, int)}: each with the tokenizer's special tokens, cut
+     * into consecutive windows of at most {@code maxLength} tokens ({@link TokenWindows#cut}), leaving out a final
+     * window of a single token (it has nothing to predict).
+     */
+    public TokenizedText tokenize(List<String> texts, int maxLength) {
+        TextTokenizer tok = requireTokenizer();
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("max length must be >= 2, got " + maxLength);
         }
         List<long[]> windows = new ArrayList<>();
         long characters = 0;
         for (String text : texts) {
             characters += text.codePointCount(0, text.length());
-            long[] ids = tok.encode(text);
-            for (int from = 0; from + 1 < ids.length; from += maxLength) {
-                windows.add(Arrays.copyOfRange(ids, from, Math.min(ids.length, from + maxLength)));
-            }
+            windows.addAll(TokenWindows.cut(tok.encode(text), maxLength, 2));
         }
-        if (windows.isEmpty()) {
+        return new TokenizedText(windows, characters);
+    }
+
+    /**
+     * Perplexity of tokenized text: every token after a window's first is scored, windows batched {@code batchSize}
+     * at a time in order; the NLL is summed in that order, so the result does not depend on how the texts were split.
+     *
+     * @throws IllegalArgumentException when no window holds a token to predict
+     */
+    public Perplexity perplexity(TokenizedText text, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        List<long[]> windows = text.windows();
+        if (windows.stream().allMatch(w -> w.length < 2)) {
             throw new IllegalArgumentException("empty input: the texts hold no token to predict");
         }
         double total = 0;
@@ -394,6 +454,7 @@ public final class LanguageModel implements AutoCloseable {
             }
         }
         double mean = total / count;
+        long characters = text.characters();
         return new Perplexity(count, characters, mean, Math.exp(mean), total / Math.log(2) / Math.max(1, characters));
     }
 
