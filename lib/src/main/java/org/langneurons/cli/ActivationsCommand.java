@@ -6,7 +6,6 @@ import java.util.List;
 import org.langneurons.hooks.ActivationCache;
 import org.langneurons.hooks.HookName;
 import org.langneurons.hooks.HookPoint;
-import org.langneurons.model.Architecture;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.TokenBatch;
 import picocli.CommandLine.Command;
@@ -42,9 +41,6 @@ final class ActivationsCommand implements Runnable {
                 for (int l = 0; l < model.config().layers(); l++) {
                     names.add(new HookName(l, point));
                 }
-            }
-            if (names.get(0).point() == HookPoint.MLP_UP && model.config().architecture() == Architecture.BLOOM) {
-                throw new IllegalArgumentException("BLOOM has no mlp.up hook point (its MLP has no up projection)");
             }
             StringBuilder out = new StringBuilder("{\"hook\":\"" + names.get(0).point().suffix() + "\",\"layers\":[");
             try (ActivationCache cache = ActivationCache.record(model.hooks(), m, names)) {

@@ -72,7 +72,7 @@ final class GenerateCommand implements Runnable {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("text", g.texts() == null ? null : g.texts().get(i));
                     row.put("ids", g.tokens().get(i));
-                    row.put("stop", g.stops().get(i));
+                    row.put("stop", g.stops().get(i).label());
                     rows.add(row);
                 }
                 Json.print(System.out, rows.size() == 1 ? rows.get(0) : rows);

@@ -34,7 +34,7 @@ final class InfoCommand implements Runnable {
             out.put("compute_dtype", model.dtype().toString().toLowerCase());
             out.put("device", model.device().toString());
             out.put("tied_embeddings", c.tieEmbeddings());
-            out.put("rope_scaling", c.ropeScaling().type());
+            out.put("rope_scaling", c.ropeScaling().type().label());
             out.put("tokenizer", model.tokenizer().isPresent());
             Json.print(System.out, out);
         }

@@ -24,6 +24,11 @@ package org.langneurons.hooks;
  * <tr><td>{@code hook_resid_post}</td><td>[B, T, d]</td><td>output of {@code model.layers[l]}</td>
  *     <td>output of {@code transformer.h[l]}</td></tr>
  * </table>
+ *
+ * <pre>{@code
+ * HookPoint neurons = HookPoint.parse("mlp.act");          // MLP_ACT
+ * HookName layer3 = new HookName(3, neurons);              // blocks.3.mlp.hook_act
+ * }</pre>
  */
 public enum HookPoint {
     RESID_PRE("hook_resid_pre"),
@@ -46,6 +51,11 @@ public enum HookPoint {
         return suffix;
     }
 
+    /** The suffix without {@code hook_}, as the CLI takes it and errors name it, e.g. {@code mlp.act}. */
+    public String shortName() {
+        return suffix.replace("hook_", "");
+    }
+
     /**
      * The point named by {@code text}: its suffix ({@code mlp.hook_act}), the suffix without {@code hook_}
      * ({@code mlp.act}, {@code resid_post}) or the enum name ({@code MLP_ACT}).
@@ -54,13 +64,13 @@ public enum HookPoint {
      */
     public static HookPoint parse(String text) {
         for (HookPoint p : values()) {
-            if (p.suffix.equals(text) || p.suffix.replace("hook_", "").equals(text) || p.name().equals(text)) {
+            if (p.suffix.equals(text) || p.shortName().equals(text) || p.name().equals(text)) {
                 return p;
             }
         }
         StringBuilder valid = new StringBuilder();
         for (HookPoint p : values()) {
-            valid.append(valid.length() == 0 ? "" : ", ").append(p.suffix.replace("hook_", ""));
+            valid.append(valid.length() == 0 ? "" : ", ").append(p.shortName());
         }
         throw new IllegalArgumentException("unknown hook point '" + text + "' (valid: " + valid + ")");
     }

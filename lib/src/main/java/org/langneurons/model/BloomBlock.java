@@ -1,6 +1,8 @@
 package org.langneurons.model;
 
 import ai.djl.ndarray.NDArray;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.langneurons.hooks.HookName;
 
 /**
@@ -10,28 +12,40 @@ import org.langneurons.hooks.HookName;
 final class BloomBlock implements DecoderBlock {
     private final int layer;
     private final ModelConfig config;
-    private final NDArray ln1, ln1b;  // [d]               input_layernorm
-    private final NDArray wqkv, bqkv; // [3d, d], [3d]     self_attention.query_key_value
-    private final NDArray wo, bo;     // [d, d], [d]       self_attention.dense
-    private final NDArray ln2, ln2b;  // [d]               post_attention_layernorm
-    private final NDArray w1, b1;     // [4d, d], [4d]     mlp.dense_h_to_4h
-    private final NDArray w2, b2;     // [d, 4d], [d]      mlp.dense_4h_to_h
+    private final Weights w;
 
-    BloomBlock(int layer, ModelConfig config, NDArray[] w) {
+    /**
+     * One block's weights (d hidden size, I = 4d neurons), named as in the paper; {@link BloomDecoder} fills them
+     * from the Hugging Face names in the comments. The MLP's first projection is {@code gate} because its output is
+     * what the {@code mlp.hook_gate} point shows (the neurons' pre-activation); BLOOM has no up projection.
+     *
+     * @param attnNorm     [d] float32        input_layernorm.weight
+     * @param attnNormBias [d] float32        input_layernorm.bias
+     * @param qkv          [3d, d], [3d]      self_attention.query_key_value (per head [q | k | v])
+     * @param o            [d, d], [d]        self_attention.dense
+     * @param mlpNorm      [d] float32        post_attention_layernorm.weight
+     * @param mlpNormBias  [d] float32        post_attention_layernorm.bias
+     * @param gate         [I, d], [I]        mlp.dense_h_to_4h
+     * @param down         [d, I], [d]        mlp.dense_4h_to_h
+     */
+    record Weights(NDArray attnNorm, NDArray attnNormBias, Projection qkv, Projection o, NDArray mlpNorm,
+            NDArray mlpNormBias, Projection gate, Projection down) {
+
+        /** The projections by short name, in forward order: qkv, o, gate, down. */
+        Map<String, Projection> projections() {
+            Map<String, Projection> out = new LinkedHashMap<>();
+            out.put("qkv", qkv);
+            out.put("o", o);
+            out.put("gate", gate);
+            out.put("down", down);
+            return out;
+        }
+    }
+
+    BloomBlock(int layer, ModelConfig config, Weights w) {
         this.layer = layer;
         this.config = config;
-        this.ln1 = w[0];
-        this.ln1b = w[1];
-        this.wqkv = w[2];
-        this.bqkv = w[3];
-        this.wo = w[4];
-        this.bo = w[5];
-        this.ln2 = w[6];
-        this.ln2b = w[7];
-        this.w1 = w[8];
-        this.b1 = w[9];
-        this.w2 = w[10];
-        this.b2 = w[11];
+        this.w = w;
     }
 
     @Override
@@ -39,14 +53,15 @@ final class BloomBlock implements DecoderBlock {
         float eps = (float) config.normEps();
         x = pass.hook(HookName.residPre(layer), x);
 
-        NDArray attention = pass.hook(HookName.attnOut(layer), attention(Norms.layer(x, ln1, ln1b, eps), pass));
+        NDArray attention = pass.hook(HookName.attnOut(layer),
+                attention(Norms.layer(x, w.attnNorm(), w.attnNormBias(), eps), pass));
         x = pass.hook(HookName.residMid(layer), x.add(attention));
 
         // MLP: x + dense_4h_to_h(gelu(dense_h_to_4h(h))); the neurons are the GELU output
-        NDArray h = Norms.layer(x, ln2, ln2b, eps);
-        NDArray preActivation = pass.hook(HookName.mlpGate(layer), LlamaBlock.linear(h, w1, b1));
+        NDArray h = Norms.layer(x, w.mlpNorm(), w.mlpNormBias(), eps);
+        NDArray preActivation = pass.hook(HookName.mlpGate(layer), w.gate().apply(h));
         NDArray neurons = pass.hook(HookName.mlpAct(layer), gelu(preActivation));
-        NDArray mlp = pass.hook(HookName.mlpOut(layer), LlamaBlock.linear(neurons, w2, b2));
+        NDArray mlp = pass.hook(HookName.mlpOut(layer), w.down().apply(neurons));
         return pass.hook(HookName.residPost(layer), x.add(mlp));
     }
 
@@ -54,7 +69,7 @@ final class BloomBlock implements DecoderBlock {
         long b = h.getShape().get(0), t = h.getShape().get(1);
         int heads = config.heads(), d = config.headDim();
         // The fused projection is laid out per head as [q | k | v]: view it as [B, T, H, 3, D].
-        NDArray fused = LlamaBlock.linear(h, wqkv, bqkv).reshape(b, t, heads, 3, d);
+        NDArray fused = w.qkv().apply(h).reshape(b, t, heads, 3, d);
         NDArray q = fused.get(":, :, :, 0, :").transpose(0, 2, 1, 3);
         NDArray k = fused.get(":, :, :, 1, :").transpose(0, 2, 1, 3);
         NDArray v = fused.get(":, :, :, 2, :").transpose(0, 2, 1, 3);
@@ -63,12 +78,17 @@ final class BloomBlock implements DecoderBlock {
             k = kv[0];
             v = kv[1];
         }
-        return LlamaBlock.linear(Attention.attend(pass, q, k, v, pass.alibi()), wo, bo);
+        return w.o().apply(Attention.attend(pass, q, k, v, pass.alibi()));
     }
 
     /** bloom_gelu: u * 0.5 * (1 + tanh(0.79788456 * u * (1 + 0.044715 * u^2))). */
     static NDArray gelu(NDArray u) {
         NDArray inner = u.mul(0.79788456f).mul(u.square().mul(0.044715f).add(1f));
         return u.mul(0.5f).mul(inner.tanh().add(1f));
+    }
+
+    @Override
+    public Map<String, Projection> projections() {
+        return w.projections();
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * BLOOM checkpoints: {@code transformer.word_embeddings} (+ its LayerNorm), {@code transformer.h.{l}.*},
- * {@code transformer.ln_f}; the {@code transformer.} prefix is optional, as in bigscience's own files.
+ * {@code transformer.ln_f}; the {@code transformer.} prefix is optional, as in bigscience's own files. The one place
+ * that knows BLOOM's Hugging Face tensor names.
  */
 final class BloomDecoder extends Decoder {
     private final NDArray embedNorm, embedNormBias, finalNorm, finalNormBias;
@@ -28,34 +29,29 @@ final class BloomDecoder extends Decoder {
     static BloomDecoder load(ModelConfig c, WeightSource w, NDManager m, DataType dtype) {
         String root = w.contains("transformer.word_embeddings.weight") ? "transformer." : "";
         long d = c.hiddenSize(), vocab = c.vocabSize();
-        LlamaFamilyDecoder.Loader in = (name, shape, why) -> w.read(root + name, shape, why, dtype);
-        LlamaFamilyDecoder.Loader inF32 = (name, shape, why) -> w.read(root + name, shape, why, DataType.FLOAT32);
-        NDArray embedding = in.read("word_embeddings.weight", new Shape(vocab, d), "vocab_size, hidden_size");
+        WeightLoader in = new WeightLoader(w, root, dtype);
+        NDArray embedding = in.weight("word_embeddings.weight", new Shape(vocab, d), "vocab_size, hidden_size");
         Shape hidden = new Shape(d);
         NDArray[] norms = new NDArray[4];
-        norms[0] = inF32.read("word_embeddings_layernorm.weight", hidden, "hidden_size");
-        norms[1] = inF32.read("word_embeddings_layernorm.bias", hidden, "hidden_size");
+        norms[0] = in.norm("word_embeddings_layernorm.weight", hidden, "hidden_size");
+        norms[1] = in.norm("word_embeddings_layernorm.bias", hidden, "hidden_size");
         List<DecoderBlock> blocks = new ArrayList<>();
         for (int l = 0; l < c.layers(); l++) {
             String p = "h." + l + ".";
-            NDArray[] t = {
-                inF32.read(p + "input_layernorm.weight", hidden, "hidden_size"),
-                inF32.read(p + "input_layernorm.bias", hidden, "hidden_size"),
-                in.read(p + "self_attention.query_key_value.weight", new Shape(3 * d, d), "hidden_size"),
-                in.read(p + "self_attention.query_key_value.bias", new Shape(3 * d), "hidden_size"),
-                in.read(p + "self_attention.dense.weight", new Shape(d, d), "hidden_size"),
-                in.read(p + "self_attention.dense.bias", hidden, "hidden_size"),
-                inF32.read(p + "post_attention_layernorm.weight", hidden, "hidden_size"),
-                inF32.read(p + "post_attention_layernorm.bias", hidden, "hidden_size"),
-                in.read(p + "mlp.dense_h_to_4h.weight", new Shape(4 * d, d), "4 * hidden_size"),
-                in.read(p + "mlp.dense_h_to_4h.bias", new Shape(4 * d), "4 * hidden_size"),
-                in.read(p + "mlp.dense_4h_to_h.weight", new Shape(d, 4 * d), "4 * hidden_size"),
-                in.read(p + "mlp.dense_4h_to_h.bias", hidden, "hidden_size"),
-            };
-            blocks.add(new BloomBlock(l, c, t));
+            BloomBlock.Weights weights = new BloomBlock.Weights(
+                    in.norm(p + "input_layernorm.weight", hidden, "hidden_size"),
+                    in.norm(p + "input_layernorm.bias", hidden, "hidden_size"),
+                    in.projection(p + "self_attention.query_key_value", 3 * d, d, true, "hidden_size"),
+                    in.projection(p + "self_attention.dense", d, d, true, "hidden_size"),
+                    in.norm(p + "post_attention_layernorm.weight", hidden, "hidden_size"),
+                    in.norm(p + "post_attention_layernorm.bias", hidden, "hidden_size"),
+                    in.projection(p + "mlp.dense_h_to_4h", 4 * d, d, true, "4 * hidden_size"),
+                    new Projection(in.weight(p + "mlp.dense_4h_to_h.weight", new Shape(d, 4 * d), "4 * hidden_size"),
+                            in.weight(p + "mlp.dense_4h_to_h.bias", hidden, "hidden_size")));
+            blocks.add(new BloomBlock(l, c, weights));
         }
-        norms[2] = inF32.read("ln_f.weight", hidden, "hidden_size");
-        norms[3] = inF32.read("ln_f.bias", hidden, "hidden_size");
+        norms[2] = in.norm("ln_f.weight", hidden, "hidden_size");
+        norms[3] = in.norm("ln_f.bias", hidden, "hidden_size");
         w.requireAllUsed(name -> name.equals("lm_head.weight"));
         return new BloomDecoder(c, blocks, embedding, norms, m.create(alibiSlopes(c.heads())).reshape(1, c.heads(), 1, 1));
     }

@@ -50,6 +50,6 @@ abstract class Decoder {
 
     /** Normed hidden states [B, T, d] -> logits [B, T, vocab] float32. */
     NDArray logits(NDArray hidden) {
-        return LlamaBlock.linear(hidden, unembedding, null).toType(DataType.FLOAT32, false);
+        return Ops.linear(hidden, unembedding, null).toType(DataType.FLOAT32, false);
     }
 }

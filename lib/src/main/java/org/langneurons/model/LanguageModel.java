@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -25,10 +24,11 @@ import org.langneurons.io.TextTokenizer;
 
 /**
  * A decoder-only language model loaded from a Hugging Face checkpoint directory, with named hook points on every
- * block. The one entry point for running a model: logits, token losses, perplexity and generation.
+ * block. The one entry point for running a model: logits, hooks-only runs, token losses, perplexity and generation.
  *
  * <pre>{@code
  * try (LanguageModel model = LanguageModel.load(Path.of("Llama-3.1-8B"), LoadOptions.parse("gpu", "fp16"))) {
+ *     System.out.println(model.describe());
  *     String text = model.generate("La capitale de la France est", GenerationConfig.greedy(20));
  *     try (HookHandle off = model.hooks().add(HookName.mlpAct(20), (name, act, ctx) -> act.mul(0))) {
  *         Perplexity ppl = model.perplexity(List.of(text), 512, 8);
@@ -55,7 +55,8 @@ public final class LanguageModel implements AutoCloseable {
         this.options = options;
         this.manager = manager;
         this.decoder = decoder;
-        this.hooks = new Hooks(config.layers());
+        this.hooks = new Hooks(config.layers(), config.architecture().hookPoints(),
+                config.architecture()::missingHookPoint);
         this.tokenizer = tokenizer;
         this.eosIds = Set.copyOf(eosIds);
         this.parameters = parameters;
@@ -239,6 +240,21 @@ public final class LanguageModel implements AutoCloseable {
         return eosIds;
     }
 
+    /**
+     * Two lines for a reader: the checkpoint directory, then the architecture and its sizes, e.g.
+     * {@code LLAMA: 4 layers x 688 neurons, hidden size 256, vocabulary 4,096, 4,212,992 parameters, on cpu()}.
+     */
+    public String describe() {
+        return String.format("%s%n%s: %d layers x %d neurons, hidden size %d, vocabulary %,d, %,d parameters, on %s",
+                directory(), config.architecture(), config.layers(), config.neuronsPerLayer(), config.hiddenSize(),
+                config.vocabSize(), parameterCount(), device());
+    }
+
+    /** The blocks, for the package's own use (an adapter's target projections, tests). */
+    List<DecoderBlock> blocks() {
+        return decoder.blocks;
+    }
+
     // ---- forward ----
 
     /** The state of one forward call on {@code scope}: [B, T] ids with a [B, S] mask, S = past + T. */
@@ -257,6 +273,12 @@ public final class LanguageModel implements AutoCloseable {
         return decoder.logits(decoder.finalNorm(residual));
     }
 
+    /** One generation step for {@link Generator}: logits [B, 1, vocab] float32 of the last position, on scope. */
+    NDArray lastLogits(NDManager scope, long[] ids, long[] mask, int batch, int pastLength, int promptLength,
+            KvCache cache) {
+        return forward(pass(scope, ids, mask, batch, pastLength, promptLength, cache), true);
+    }
+
     /**
      * Logits of a batch: [B, T, vocab] float32 on {@code out}, in the batch's padded layout (rows of padding
      * positions are meaningless). Hooks run during the call.
@@ -272,15 +294,39 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     /**
+     * Runs the blocks on a batch for what the hooks see, and nothing after them (no final norm, no LM head): as
+     * TransformerLens's {@code run_with_hooks}, the cheapest forward for activation statistics. Everything it makes
+     * is freed before it returns; hooks keep what they need (see {@code ActivationCache}).
+     *
+     * <pre>{@code
+     * try (ActivationCache cache = ActivationCache.record(model.hooks(), manager, HookName.mlpAct(0))) {
+     *     model.run(batch);
+     *     NDArray neurons = cache.get(HookName.mlpAct(0));
+     * }
+     * }</pre>
+     */
+    public void run(TokenBatch batch) {
+        runBlocks(batch, null);
+    }
+
+    /**
      * The residual stream after the last block, [B, T, d] on {@code out}, without the final norm and the LM head: a
      * forward for what the hooks see (activation statistics) at less cost than {@link #logits}. Hooks run during the
      * call.
      */
     public NDArray lastHiddenState(TokenBatch batch, NDManager out) {
+        return runBlocks(batch, out);
+    }
+
+    /** The blocks' forward on a scope of its own; returns the residual stream attached to {@code out}, or null. */
+    private NDArray runBlocks(TokenBatch batch, NDManager out) {
         batch.checkIds(config.vocabSize());
         try (NDManager scope = manager.newSubManager()) {
             NDArray hidden = decoder.run(pass(scope, batch.paddedIds(0), batch.mask(), batch.size(), 0, batch.width(),
                     null));
+            if (out == null) {
+                return null;
+            }
             hidden.attach(out);
             return hidden;
         }
@@ -352,23 +398,48 @@ public final class LanguageModel implements AutoCloseable {
 
     /**
      * Perplexity of texts: each text is tokenized (with the tokenizer's special tokens), cut into consecutive windows
-     * of at most {@code maxLength} tokens, and every token after a window's first is scored.
+     * of at most {@code maxLength} tokens, and every token after a window's first is scored; the same as
+     * {@code perplexity(tokenize(texts, maxLength), batchSize)}.
      */
     public Perplexity perplexity(List<String> texts, int maxLength, int batchSize) {
-        TextTokenizer tok = requireTokenizer();
+        requireTokenizer();
         if (maxLength < 2 || batchSize < 1) {
             throw new IllegalArgumentException("max length must be >= 2 and batch size >= 1");
+        }
+        return perplexity(tokenize(texts, maxLength), batchSize);
+    }
+
+    /**
+     * Tokenizes texts once for {@link #perplexity(TokenizedText, int)}: each with the tokenizer's special tokens, cut
+     * into consecutive windows of at most {@code maxLength} tokens ({@link TokenWindows#cut}), leaving out a final
+     * window of a single token (it has nothing to predict).
+     */
+    public TokenizedText tokenize(List<String> texts, int maxLength) {
+        TextTokenizer tok = requireTokenizer();
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("max length must be >= 2, got " + maxLength);
         }
         List<long[]> windows = new ArrayList<>();
         long characters = 0;
         for (String text : texts) {
             characters += text.codePointCount(0, text.length());
-            long[] ids = tok.encode(text);
-            for (int from = 0; from + 1 < ids.length; from += maxLength) {
-                windows.add(Arrays.copyOfRange(ids, from, Math.min(ids.length, from + maxLength)));
-            }
+            windows.addAll(TokenWindows.cut(tok.encode(text), maxLength, 2));
         }
-        if (windows.isEmpty()) {
+        return new TokenizedText(windows, characters);
+    }
+
+    /**
+     * Perplexity of tokenized text: every token after a window's first is scored, windows batched {@code batchSize}
+     * at a time in order; the NLL is summed in that order, so the result does not depend on how the texts were split.
+     *
+     * @throws IllegalArgumentException when no window holds a token to predict
+     */
+    public Perplexity perplexity(TokenizedText text, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        List<long[]> windows = text.windows();
+        if (windows.stream().allMatch(w -> w.length < 2)) {
             throw new IllegalArgumentException("empty input: the texts hold no token to predict");
         }
         double total = 0;
@@ -383,6 +454,7 @@ public final class LanguageModel implements AutoCloseable {
             }
         }
         double mean = total / count;
+        long characters = text.characters();
         return new Perplexity(count, characters, mean, Math.exp(mean), total / Math.log(2) / Math.max(1, characters));
     }
 
@@ -404,118 +476,11 @@ public final class LanguageModel implements AutoCloseable {
      * covers the prompt and each later step one new position per sequence; see {@code HookContext}).
      */
     public Generation generate(List<long[]> prompts, GenerationConfig generation) {
-        TokenBatch batch = new TokenBatch(prompts, TokenBatch.Padding.LEFT);
-        batch.checkIds(config.vocabSize());
-        if (!generation.stopStrings().isEmpty()) {
-            requireTokenizer();
-        }
-        int b = batch.size(), promptLength = batch.width(), vocab = config.vocabSize();
-        List<List<Long>> generated = new ArrayList<>();
-        String[] stops = new String[b];
-        String[] texts = new String[b];
-        for (int i = 0; i < b; i++) {
-            generated.add(new ArrayList<>());
-        }
-        long[] sequence = batch.paddedIds(0);
-        long[] mask = batch.mask();
-        try (NDManager run = manager.newSubManager();
-                KvCache cache = generation.useCache() ? new KvCache(run, config.layers()) : null) {
-            if (!generation.isGreedy()) {
-                Engine.getInstance().setRandomSeed((int) generation.seed());
-            }
-            NDArray seen = generation.repetitionPenalty() != 1 ? seenTokens(run, batch) : null;
-            long[] last = null;
-            for (int step = 0; step < generation.maxNewTokens(); step++) {
-                long[] next;
-                try (NDManager scope = run.newSubManager()) {
-                    boolean incremental = cache != null && step > 0;
-                    int past = incremental ? cache.length() : 0;
-                    long[] input = incremental ? last : sequence;
-                    NDArray logits = forward(pass(scope, input, mask, b, past, promptLength, cache), true)
-                            .reshape(b, vocab);
-                    NDArray uniform = generation.isGreedy() ? null
-                            : scope.randomUniform(Float.MIN_NORMAL, 1f, new Shape(b, vocab));
-                    NDArray chosen = TokenSampler.choose(logits, seen, uniform, generation);
-                    next = chosen.toLongArray();
-                    if (seen != null) {
-                        NDArray updated = seen.logicalOr(chosen.oneHot(vocab).gt(0));
-                        updated.attach(run);
-                        seen.close();
-                        seen = updated;
-                    }
-                }
-                boolean allDone = true;
-                for (int i = 0; i < b; i++) {
-                    if (stops[i] == null) {
-                        generated.get(i).add(next[i]);
-                        stops[i] = stopReason(generated.get(i), next[i], generation, texts, i);
-                    }
-                    allDone &= stops[i] != null;
-                }
-                if (allDone) {
-                    break;
-                }
-                last = next;
-                sequence = appendColumn(sequence, b, next);
-                mask = appendColumn(mask, b, ones(b));
-            }
-        }
-        List<long[]> tokens = generated.stream().map(l -> l.stream().mapToLong(Long::longValue).toArray()).toList();
-        List<String> stopList = new ArrayList<>();
-        for (int i = 0; i < b; i++) {
-            stopList.add(stops[i] == null ? "length" : stops[i]);
-            if (tokenizer != null && texts[i] == null) {
-                texts[i] = tokenizer.decode(tokens.get(i));
-            }
-        }
-        return new Generation(tokens, tokenizer == null ? null : Arrays.asList(texts), stopList);
+        return new Generator(this, generation).generate(prompts);
     }
 
-    private String stopReason(List<Long> generated, long token, GenerationConfig generation, String[] texts, int i) {
-        if (generation.stopAtEos() && eosIds.contains(token)) {
-            return "eos";
-        }
-        if (!generation.stopStrings().isEmpty()) {
-            String text = tokenizer.decode(generated.stream().mapToLong(Long::longValue).toArray());
-            for (String stop : generation.stopStrings()) {
-                int at = text.indexOf(stop);
-                if (at >= 0) {
-                    texts[i] = text.substring(0, at);
-                    return "stop-string";
-                }
-            }
-        }
-        return null;
-    }
-
-    private NDArray seenTokens(NDManager run, TokenBatch batch) {
-        int vocab = config.vocabSize();
-        boolean[] seen = new boolean[batch.size() * vocab];
-        for (int i = 0; i < batch.size(); i++) {
-            for (long id : batch.sequences().get(i)) {
-                seen[i * vocab + (int) id] = true;
-            }
-        }
-        return run.create(seen, new Shape(batch.size(), vocab));
-    }
-
-    private static long[] appendColumn(long[] rows, int b, long[] column) {
-        int t = rows.length / b;
-        long[] out = new long[b * (t + 1)];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(rows, i * t, out, i * (t + 1), t);
-            out[i * (t + 1) + t] = column[i];
-        }
-        return out;
-    }
-
-    private static long[] ones(int n) {
-        long[] out = new long[n];
-        Arrays.fill(out, 1L);
-        return out;
-    }
-
-    private TextTokenizer requireTokenizer() {
+    /** The tokenizer, or an error naming the checkpoint when it has none. */
+    TextTokenizer requireTokenizer() {
         if (tokenizer == null) {
             throw new CheckpointException(directory, "no tokenizer.json: text input needs a tokenizer"
                     + " (token ids do not)");

@@ -2,7 +2,8 @@ package org.langneurons.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.langneurons.hooks.HookName;
 
 /**
@@ -13,33 +14,44 @@ final class LlamaBlock implements DecoderBlock {
     private final int layer;
     private final ModelConfig config;
     private final Rope rope;
-    private final NDArray attnNorm;   // [d]                 input_layernorm
-    private final NDArray wq, bq;     // [H * D, d], [H * D] self_attn.q_proj (bias: Qwen2)
-    private final NDArray wk, bk;     // [Hkv * D, d]        self_attn.k_proj
-    private final NDArray wv, bv;     // [Hkv * D, d]        self_attn.v_proj
-    private final NDArray wo, bo;     // [d, H * D]          self_attn.o_proj
-    private final NDArray mlpNorm;    // [d]                 post_attention_layernorm
-    private final NDArray gate;       // [I, d]              mlp.gate_proj
-    private final NDArray up;         // [I, d]              mlp.up_proj
-    private final NDArray down;       // [d, I]              mlp.down_proj
+    private final Weights w;
 
-    LlamaBlock(int layer, ModelConfig config, Rope rope, NDArray[] w) {
+    /**
+     * One block's weights (d hidden size, H heads, Hkv key/value heads, D head size, I neurons), named as in the
+     * paper; {@link LlamaFamilyDecoder} fills them from the Hugging Face names in the comments.
+     *
+     * @param attnNorm [d] float32                              input_layernorm
+     * @param q        [H * D, d], bias [H * D] for Qwen2       self_attn.q_proj
+     * @param k        [Hkv * D, d], bias [Hkv * D] for Qwen2   self_attn.k_proj
+     * @param v        [Hkv * D, d], bias [Hkv * D] for Qwen2   self_attn.v_proj
+     * @param o        [d, H * D], bias [d] for Llama's attention_bias   self_attn.o_proj
+     * @param mlpNorm  [d] float32                              post_attention_layernorm
+     * @param gate     [I, d]                                   mlp.gate_proj
+     * @param up       [I, d]                                   mlp.up_proj
+     * @param down     [d, I]                                   mlp.down_proj
+     */
+    record Weights(NDArray attnNorm, Projection q, Projection k, Projection v, Projection o, NDArray mlpNorm,
+            Projection gate, Projection up, Projection down) {
+
+        /** The projections by short name, in forward order: q, k, v, o, gate, up, down. */
+        Map<String, Projection> projections() {
+            Map<String, Projection> out = new LinkedHashMap<>();
+            out.put("q", q);
+            out.put("k", k);
+            out.put("v", v);
+            out.put("o", o);
+            out.put("gate", gate);
+            out.put("up", up);
+            out.put("down", down);
+            return out;
+        }
+    }
+
+    LlamaBlock(int layer, ModelConfig config, Rope rope, Weights w) {
         this.layer = layer;
         this.config = config;
         this.rope = rope;
-        this.attnNorm = w[0];
-        this.wq = w[1];
-        this.bq = w[2];
-        this.wk = w[3];
-        this.bk = w[4];
-        this.wv = w[5];
-        this.bv = w[6];
-        this.wo = w[7];
-        this.bo = w[8];
-        this.mlpNorm = w[9];
-        this.gate = w[10];
-        this.up = w[11];
-        this.down = w[12];
+        this.w = w;
     }
 
     @Override
@@ -48,22 +60,22 @@ final class LlamaBlock implements DecoderBlock {
         x = pass.hook(HookName.residPre(layer), x);
 
         // attention: x + o_proj(softmax(rope(q) rope(k)^T / sqrt(D)) v)
-        NDArray attention = pass.hook(HookName.attnOut(layer), attention(Norms.rms(x, attnNorm, eps), pass));
+        NDArray attention = pass.hook(HookName.attnOut(layer), attention(Norms.rms(x, w.attnNorm(), eps), pass));
         x = pass.hook(HookName.residMid(layer), x.add(attention));
 
         // SwiGLU MLP: x + down_proj(silu(gate_proj(h)) * up_proj(h)); the neurons are silu(gate_proj(h))
-        NDArray h = Norms.rms(x, mlpNorm, eps);
-        NDArray preActivation = pass.hook(HookName.mlpGate(layer), linear(h, gate, null));
+        NDArray h = Norms.rms(x, w.mlpNorm(), eps);
+        NDArray preActivation = pass.hook(HookName.mlpGate(layer), w.gate().apply(h));
         NDArray neurons = pass.hook(HookName.mlpAct(layer), preActivation.mul(Activation.sigmoid(preActivation)));
-        NDArray upProjected = pass.hook(HookName.mlpUp(layer), linear(h, up, null));
-        NDArray mlp = pass.hook(HookName.mlpOut(layer), linear(neurons.mul(upProjected), down, null));
+        NDArray upProjected = pass.hook(HookName.mlpUp(layer), w.up().apply(h));
+        NDArray mlp = pass.hook(HookName.mlpOut(layer), w.down().apply(neurons.mul(upProjected)));
         return pass.hook(HookName.residPost(layer), x.add(mlp));
     }
 
     private NDArray attention(NDArray h, ForwardPass pass) {
-        NDArray q = Attention.splitHeads(linear(h, wq, bq), config.heads());
-        NDArray k = Attention.splitHeads(linear(h, wk, bk), config.kvHeads());
-        NDArray v = Attention.splitHeads(linear(h, wv, bv), config.kvHeads());
+        NDArray q = Attention.splitHeads(w.q().apply(h), config.heads());
+        NDArray k = Attention.splitHeads(w.k().apply(h), config.kvHeads());
+        NDArray v = Attention.splitHeads(w.v().apply(h), config.kvHeads());
         NDArray[] cosSin = rope.cosSin(pass.positions, q.getDataType());
         q = rope.apply(q, cosSin);
         k = rope.apply(k, cosSin);
@@ -72,10 +84,11 @@ final class LlamaBlock implements DecoderBlock {
             k = kv[0];
             v = kv[1];
         }
-        return linear(Attention.attend(pass, q, k, v, null), wo, bo);
+        return w.o().apply(Attention.attend(pass, q, k, v, null));
     }
 
-    static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+    @Override
+    public Map<String, Projection> projections() {
+        return w.projections();
     }
 }

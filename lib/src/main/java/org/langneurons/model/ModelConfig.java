@@ -14,6 +14,11 @@ import org.langneurons.io.CheckpointException;
  * The architecture hyper-parameters of a checkpoint, read from its Hugging Face {@code config.json} with the keys and
  * defaults that transformers uses for each {@code model_type}.
  *
+ * <pre>{@code
+ * ModelConfig config = ModelConfig.read(Path.of("Llama-3.1-8B"));
+ * long neurons = (long) config.layers() * config.neuronsPerLayer();
+ * }</pre>
+ *
  * @param architecture       which block the model uses
  * @param vocabSize          {@code vocab_size}
  * @param hiddenSize         {@code hidden_size} (d)
@@ -162,9 +167,10 @@ public record ModelConfig(Architecture architecture, int vocabSize, int hiddenSi
         }
         try {
             return switch (type) {
-                case "linear" -> new RopeScaling("linear", s.number("factor"), 0, 0, 0);
-                case "llama3" -> new RopeScaling("llama3", s.number("factor"), s.number("low_freq_factor"),
-                        s.number("high_freq_factor"), s.number("original_max_position_embeddings"));
+                case "linear" -> new RopeScaling(RopeScaling.Type.LINEAR, s.number("factor"), 0, 0, 0);
+                case "llama3" -> new RopeScaling(RopeScaling.Type.LLAMA3, s.number("factor"),
+                        s.number("low_freq_factor"), s.number("high_freq_factor"),
+                        s.number("original_max_position_embeddings"));
                 default -> throw new IllegalArgumentException("type '" + type + "' is not supported"
                         + " (supported: linear, llama3, or null)");
             };

@@ -4,27 +4,59 @@ package org.langneurons.model;
  * The {@code rope_scaling} entry of config.json: none, {@code linear} (positions divided by a factor) or {@code llama3}
  * (Llama 3.1: long wavelengths divided by the factor, short ones kept, a smooth blend between).
  *
- * @param type           "none", "linear" or "llama3"
+ * <pre>{@code
+ * RopeScaling llama31 = new RopeScaling(RopeScaling.Type.LLAMA3, 8, 1, 4, 8192);
+ * float[] inverseFrequencies = llama31.inverseFrequencies(128, 500000);
+ * }</pre>
+ *
+ * @param type           which scaling
  * @param factor         the scaling factor (1 for none)
  * @param lowFreqFactor  llama3 only
  * @param highFreqFactor llama3 only
  * @param originalMaxPositions llama3 only: {@code original_max_position_embeddings}
  */
-public record RopeScaling(String type, double factor, double lowFreqFactor, double highFreqFactor,
+public record RopeScaling(Type type, double factor, double lowFreqFactor, double highFreqFactor,
         double originalMaxPositions) {
 
-    /** No scaling. */
-    public static final RopeScaling NONE = new RopeScaling("none", 1, 0, 0, 0);
+    /**
+     * The supported {@code rope_scaling} types.
+     *
+     * <pre>{@code
+     * boolean scaled = config.ropeScaling().type() != RopeScaling.Type.NONE;
+     * }</pre>
+     */
+    public enum Type {
+        /** No scaling ({@code rope_scaling} null or {@code "default"}). */
+        NONE("none"),
+        /** {@code "linear"}: every frequency divided by the factor. */
+        LINEAR("linear"),
+        /** {@code "llama3"}: Llama 3.1's wavelength-dependent scaling. */
+        LLAMA3("llama3");
 
+        private final String label;
+
+        Type(String label) {
+            this.label = label;
+        }
+
+        /** The name as the CLI's {@code info} prints it: {@code none}, {@code linear} or {@code llama3}. */
+        public String label() {
+            return label;
+        }
+    }
+
+    /** No scaling. */
+    public static final RopeScaling NONE = new RopeScaling(Type.NONE, 1, 0, 0, 0);
+
+    /** Checks the factors the type needs. */
     public RopeScaling {
-        if (!type.equals("none") && !type.equals("linear") && !type.equals("llama3")) {
-            throw new IllegalArgumentException("rope_scaling type '" + type
-                    + "' is not supported (supported: linear, llama3, or null)");
+        if (type == null) {
+            throw new IllegalArgumentException("rope_scaling type is null");
         }
         if (!(factor > 0)) {
             throw new IllegalArgumentException("rope_scaling factor must be > 0, got " + factor);
         }
-        if (type.equals("llama3") && !(highFreqFactor > lowFreqFactor && originalMaxPositions > 0)) {
+        if (type == Type.LLAMA3 && !(highFreqFactor > lowFreqFactor && originalMaxPositions > 0)) {
             throw new IllegalArgumentException("rope_scaling llama3 needs high_freq_factor > low_freq_factor and"
                     + " original_max_position_embeddings > 0");
         }
@@ -40,9 +72,9 @@ public record RopeScaling(String type, double factor, double lowFreqFactor, doub
             // transformers computes the base frequencies in float32.
             float base = (float) (1.0 / Math.pow(theta, (float) (2 * j) / rotaryDim));
             out[j] = switch (type) {
-                case "linear" -> (float) (base / factor);
-                case "llama3" -> llama3(base);
-                default -> base;
+                case LINEAR -> (float) (base / factor);
+                case LLAMA3 -> llama3(base);
+                case NONE -> base;
             };
         }
         return out;

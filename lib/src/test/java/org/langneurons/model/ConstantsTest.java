@@ -35,7 +35,7 @@ class ConstantsTest {
     @Test
     void llama31ScalingBandsByHand() {
         // Llama 3.1 8B: theta 500000, head_dim 128, factor 8, low 1, high 4, original context 8192.
-        RopeScaling s = new RopeScaling("llama3", 8, 1, 4, 8192);
+        RopeScaling s = new RopeScaling(RopeScaling.Type.LLAMA3, 8, 1, 4, 8192);
         float[] f = s.inverseFrequencies(128, 500000);
         assertEquals(1.0f, f[0], 0, "wavelength 2 pi < 2048: kept");
         double base63 = Math.pow(500000, -126.0 / 128);

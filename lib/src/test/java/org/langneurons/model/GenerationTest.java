@@ -34,7 +34,7 @@ class GenerationTest {
             Generation both = model.generate(List.of(a, b), greedy);
             assertArrayEquals(greedyReference(), both.tokens().get(0));
             assertArrayEquals(model.generate(List.of(b), greedy).tokens().get(0), both.tokens().get(1));
-            assertEquals(List.of("length", "length"), both.stops());
+            assertEquals(List.of(Generation.StopReason.LENGTH, Generation.StopReason.LENGTH), both.stops());
         }
     }
 
@@ -79,7 +79,7 @@ class GenerationTest {
             String prompt = "t1 t283 t108 t148 t198 t86 t511";
             Generation g = model.generateText(List.of(prompt),
                     GenerationConfig.greedy(8).withStopAtEos(false).withStopStrings(List.of("t215")));
-            assertEquals("stop-string", g.stops().get(0));
+            assertEquals(Generation.StopReason.STOP_STRING, g.stops().get(0));
             assertEquals("t129 t79 t129 ", g.texts().get(0));
             assertArrayEquals(new long[] {129, 79, 129, 215}, g.tokens().get(0));
             assertEquals("t129 t79 t129 t215 t413 t129 t330 t129",
@@ -94,7 +94,7 @@ class GenerationTest {
         try (LanguageModel model = LanguageModel.load(copy)) {
             Generation g = model.generate(List.of(prompt()), GenerationConfig.greedy(8));
             assertArrayEquals(new long[] {129, 79}, g.tokens().get(0));
-            assertEquals("eos", g.stops().get(0));
+            assertEquals(Generation.StopReason.EOS, g.stops().get(0));
         }
     }
 }
