@@ -1,10 +1,8 @@
 package org.langneurons.neurons;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import org.langneurons.stats.ActivationProbabilities;
 import org.langneurons.stats.ActivationStatistics;
 
 /**
@@ -14,10 +12,9 @@ import org.langneurons.stats.ActivationStatistics;
  * the batches of a second sample ({@link ActivationStatistics#relevance}).
  *
  * <pre>{@code
- * ActivationStatistics first = StatisticsCollector.collect(model, "fr", sampleA, settings, null, Progress.NONE);
- * ActivationStatistics second = StatisticsCollector.collectRelevance(model, first, 90, sampleB, settings, null,
- *         Progress.NONE);
- * NeuronSet fr = ActProb.select(List.of(second), 90, ActProb.DEFAULT_RATE);
+ * StatisticsDirectory dir = StatisticsDirectory.at(Path.of("stats"));
+ * LanguageStatistics relevance = dir.loadRelevance(List.of("en", "fr"));
+ * NeuronSet actProb = ActProb.select(relevance.relevanceProbabilities(), 90, ActProb.DEFAULT_RATE);
  * }</pre>
  */
 public final class ActProb {
@@ -28,49 +25,29 @@ public final class ActProb {
     public static final double DEFAULT_RATE = 0.00125;
 
     /**
-     * Selects from relevance passes, one per language (in order). Ties in relevance are broken by position (layer,
+     * Selects from the relevance of each language (in order). Ties in relevance are broken by position (layer,
      * then neuron).
      *
+     * @param relevance  per language, the relevance of every neuron
      * @param percentile the p the relevance passes were collected with (recorded in the settings)
      */
-    public static NeuronSet select(List<ActivationStatistics> relevancePasses, double percentile, double rate) {
-        if (relevancePasses.isEmpty()) {
-            throw new IllegalArgumentException("Activation Probability selection needs at least one language");
-        }
+    public static NeuronSet select(ActivationProbabilities relevance, double percentile, double rate) {
         if (!(rate > 0 && rate <= 1)) {
             throw new IllegalArgumentException("rate must be in (0, 1], got " + rate);
         }
-        ActivationStatistics first = relevancePasses.get(0);
-        int layers = first.layers(), neurons = first.neurons();
+        int layers = relevance.layers(), neurons = relevance.neurons();
         int m = (int) Math.rint(rate * layers * neurons);
-        List<String> languages = new ArrayList<>();
-        Map<String, int[][]> out = new LinkedHashMap<>();
-        for (ActivationStatistics s : relevancePasses) {
-            if (s.layers() != layers || s.neurons() != neurons) {
-                throw new IllegalArgumentException("statistics of " + s.language() + " are " + s.layers() + " x "
-                        + s.neurons() + ", those of " + first.language() + " " + layers + " x " + neurons);
-            }
-            double[][] r = s.relevance();
-            Integer[] order = new Integer[layers * neurons];
-            for (int j = 0; j < order.length; j++) {
-                order[j] = j;
-            }
-            Arrays.sort(order, (a, b) -> Double.compare(r[b / neurons][b % neurons], r[a / neurons][a % neurons]));
-            List<List<Integer>> perLayer = new ArrayList<>();
-            for (int l = 0; l < layers; l++) {
-                perLayer.add(new ArrayList<>());
-            }
-            for (int j = 0; j < m; j++) {
-                perLayer.get(order[j] / neurons).add(order[j] % neurons);
-            }
-            languages.add(s.language());
-            out.put(s.language(), perLayer.stream().map(a -> a.stream().mapToInt(Integer::intValue).sorted()
-                    .toArray()).toArray(int[][]::new));
-        }
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("percentile", percentile);
         settings.put("rate", rate);
         settings.put("per_language", m);
-        return new NeuronSet("actprob", settings, languages, layers, neurons, out);
+        NeuronSet.Builder out = NeuronSet.builder("actprob", settings, relevance.languages(), layers, neurons);
+        for (String lang : relevance.languages()) {
+            int[] order = relevance.of(lang).descendingOrder();
+            for (int j = 0; j < m; j++) {
+                out.addFlat(lang, order[j]);
+            }
+        }
+        return out.build();
     }
 }

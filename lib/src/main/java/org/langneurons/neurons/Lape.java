@@ -1,22 +1,24 @@
 package org.langneurons.neurons;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.langneurons.stats.ActivationProbabilities;
+import org.langneurons.stats.NeuronGrid;
 import org.langneurons.stats.Percentiles;
 
 /**
  * Language activation probability entropy (LAPE): neurons that fire for few languages, exactly as the two papers'
  * published code computes them (see {@code shared/PAPERS.md}).
  *
- * <p>Input: activation probabilities {@code P[l][i][k]}, the fraction of language k's tokens at which neuron (l, i) is
- * above zero. Tang et al.'s variant ({@link #tang}) computes in float32 as their torch code does;
+ * <p>Input: {@link ActivationProbabilities} {@code p^k_{l,i}}, the fraction of language k's tokens at which neuron
+ * (l, i) is above zero. Tang et al.'s variant ({@link #tang}) computes in float32 as their torch code does;
  * Mondal et al.'s ({@link #mondal}) adds their epsilons, takes a linearly interpolated quantile and keeps ties.
  *
  * <pre>{@code
- * NeuronSet set = Lape.tang(probabilities, List.of("en", "fr", "zh"), Lape.Settings.tang());
+ * LanguageStatistics stats = StatisticsDirectory.at(Path.of("stats")).load(List.of("en", "fr", "zh"));
+ * NeuronSet set = Lape.tang(stats.activationProbabilities(), Lape.Settings.defaults());
  * }</pre>
  */
 public final class Lape {
@@ -65,18 +67,17 @@ public final class Lape {
      * to the languages whose probability exceeds the {@code activationBarRatio} order statistic. Order statistics are
      * the k-th smallest of all L*I*K probabilities, k = round-half-even(rate * L*I*K).
      *
-     * @param p         activation probabilities [L][I][K]
-     * @param languages the K language codes
+     * @param p activation probabilities of K languages
      */
-    public static NeuronSet tang(float[][][] p, List<String> languages, Settings s) {
-        Shape sh = Shape.of(p, languages);
+    public static NeuronSet tang(ActivationProbabilities p, Settings s) {
+        Shape sh = Shape.of(p);
         float[] flat = sh.flatten(p);
         float thr = kthSmallest(flat, (int) Math.rint(flat.length * s.filterRate()));
         float bar = kthSmallest(flat, (int) Math.rint(flat.length * s.activationBarRatio()));
         float[] entropy = new float[sh.l * sh.i];
         for (int l = 0; l < sh.l; l++) {
             for (int i = 0; i < sh.i; i++) {
-                float[] pk = p[l][i];
+                float[] pk = sh.languagesOf(flat, l, i);
                 float sum = 0;
                 for (float v : pk) {
                     sum += v;
@@ -99,7 +100,7 @@ public final class Lape {
         for (int j = 0; j < m; j++) {
             selected[j] = order[j];
         }
-        return assign("lape", s.asMap(), p, languages, sh, selected, bar);
+        return assign("lape", s.asMap(), p, sh, flat, selected, bar);
     }
 
     /**
@@ -108,8 +109,8 @@ public final class Lape {
      * no language passes get +infinity; every neuron with H at most the m-th smallest H is selected (ties can give
      * more than m); membership by P above the threshold. Computed in double precision.
      */
-    public static NeuronSet mondal(float[][][] p, List<String> languages, Settings s) {
-        Shape sh = Shape.of(p, languages);
+    public static NeuronSet mondal(ActivationProbabilities p, Settings s) {
+        Shape sh = Shape.of(p);
         float[] flat = sh.flatten(p);
         double[] sorted = new double[flat.length];
         for (int j = 0; j < flat.length; j++) {
@@ -121,13 +122,14 @@ public final class Lape {
         double[] entropy = new double[sh.l * sh.i];
         for (int l = 0; l < sh.l; l++) {
             for (int i = 0; i < sh.i; i++) {
+                float[] pk = sh.languagesOf(flat, l, i);
                 double sum = 0;
-                for (float v : p[l][i]) {
+                for (float v : pk) {
                     sum += v;
                 }
                 double h = 0;
                 boolean passes = false;
-                for (float v : p[l][i]) {
+                for (float v : pk) {
                     double q = v / (sum + 1e-10);
                     h -= q * Math.log(q + 1e-10);
                     passes |= v > thr;
@@ -141,30 +143,21 @@ public final class Lape {
         double cutoff = m == 0 ? Double.NEGATIVE_INFINITY : byEntropy[m - 1];
         int[] selected = java.util.stream.IntStream.range(0, entropy.length).filter(j -> entropy[j] <= cutoff)
                 .toArray();
-        return assign("lape-mondal", s.asMap(), p, languages, sh, selected, bar);
+        return assign("lape-mondal", s.asMap(), p, sh, flat, selected, bar);
     }
 
     /** Per language, the selected neurons whose probability exceeds {@code bar}. */
-    private static NeuronSet assign(String method, Map<String, Object> settings, float[][][] p, List<String> languages,
-            Shape sh, int[] selected, double bar) {
-        int[] sortedSel = selected.clone();
-        Arrays.sort(sortedSel);
-        Map<String, int[][]> out = new LinkedHashMap<>();
+    private static NeuronSet assign(String method, Map<String, Object> settings, ActivationProbabilities p,
+            Shape sh, float[] flat, int[] selected, double bar) {
+        NeuronSet.Builder out = NeuronSet.builder(method, settings, p.languages(), sh.l, sh.i);
         for (int k = 0; k < sh.k; k++) {
-            List<List<Integer>> layers = new ArrayList<>();
-            for (int l = 0; l < sh.l; l++) {
-                layers.add(new ArrayList<>());
-            }
-            for (int j : sortedSel) {
-                int l = j / sh.i, i = j % sh.i;
-                if (p[l][i][k] > bar) {
-                    layers.get(l).add(i);
+            for (int j : selected) {
+                if (flat[j * sh.k + k] > bar) {
+                    out.addFlat(p.languages().get(k), j);
                 }
             }
-            out.put(languages.get(k), layers.stream().map(a -> a.stream().mapToInt(Integer::intValue).toArray())
-                    .toArray(int[][]::new));
         }
-        return new NeuronSet(method, settings, languages, sh.l, sh.i, out);
+        return out.build();
     }
 
     /** Indices of {@code v} by ascending value; equal values keep their position order. */
@@ -188,46 +181,28 @@ public final class Lape {
         return s[k - 1];
     }
 
-    /** The dimensions of P, checked. */
+    /** The dimensions of P. */
     private record Shape(int l, int i, int k) {
-        static Shape of(float[][][] p, List<String> languages) {
-            if (p.length == 0 || p[0].length == 0) {
-                throw new IllegalArgumentException("activation probabilities are empty: need [layers][neurons]"
-                        + "[languages]");
-            }
-            int k = languages.size();
-            for (int l = 0; l < p.length; l++) {
-                if (p[l].length != p[0].length) {
-                    throw new IllegalArgumentException("activation probabilities: layer " + l + " has " + p[l].length
-                            + " neurons, layer 0 has " + p[0].length);
-                }
-                for (int i = 0; i < p[l].length; i++) {
-                    if (p[l][i].length != k) {
-                        throw new IllegalArgumentException("activation probabilities: neuron (" + l + ", " + i
-                                + ") has " + p[l][i].length + " languages, expected " + k + " " + languages);
-                    }
-                    for (float v : p[l][i]) {
-                        if (!(v >= 0 && v <= 1)) {
-                            throw new IllegalArgumentException("activation probabilities: neuron (" + l + ", " + i
-                                    + ") has " + v + ", outside [0, 1]");
-                        }
-                    }
-                }
-            }
-            if (k < 1) {
-                throw new IllegalArgumentException("LAPE needs at least one language");
-            }
-            return new Shape(p.length, p[0].length, k);
+        static Shape of(ActivationProbabilities p) {
+            return new Shape(p.layers(), p.neurons(), p.size());
         }
 
-        float[] flatten(float[][][] p) {
+        /** P as float32 in [L, I, K] order: neuron (l, i)'s K probabilities side by side. */
+        float[] flatten(ActivationProbabilities p) {
             float[] f = new float[l * i * k];
-            for (int a = 0; a < l; a++) {
-                for (int b = 0; b < i; b++) {
-                    System.arraycopy(p[a][b], 0, f, (a * i + b) * k, k);
+            for (int c = 0; c < k; c++) {
+                NeuronGrid g = p.grids().get(c);
+                for (int j = 0; j < l * i; j++) {
+                    f[j * k + c] = (float) g.get(j);
                 }
             }
             return f;
+        }
+
+        /** Neuron (a, b)'s K probabilities. */
+        float[] languagesOf(float[] flat, int a, int b) {
+            int from = (a * i + b) * k;
+            return Arrays.copyOfRange(flat, from, from + k);
         }
     }
 }

@@ -24,10 +24,10 @@ import java.util.function.BiFunction;
  * belong to several languages or to none.
  *
  * <p>Saved as {@code neurons.json}:
- * <pre>{@code
+ * <pre>
  * {"method": "lape", "settings": {"top_rate": 0.01, ...}, "languages": ["en", "fr"], "layers": 4,
  *  "neurons_per_layer": 688, "neurons": {"en": [[3, 17], [], [5], []], "fr": [[], [], [], [9]]}}
- * }</pre>
+ * </pre>
  * Every language is listed, with empty lists where it has no neuron.
  *
  * <pre>{@code
@@ -88,6 +88,77 @@ public record NeuronSet(String method, Map<String, Object> settings, List<String
             throw new IllegalArgumentException("neurons given for languages not listed: " + neurons.keySet());
         }
         neurons = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * A builder that collects neurons one at a time, by (layer, neuron) or by flat index {@code layer * I + neuron},
+     * in any order; {@link Builder#build} sorts them and drops repeats.
+     *
+     * <pre>{@code
+     * NeuronSet s = NeuronSet.builder("hand", Map.of(), List.of("en", "fr"), 4, 688)
+     *         .add("en", 3, 17).addFlat("fr", 2 * 688 + 5).build();
+     * }</pre>
+     */
+    public static Builder builder(String method, Map<String, Object> settings, List<String> languages, int layers,
+            int neuronsPerLayer) {
+        return new Builder(method, settings, languages, layers, neuronsPerLayer);
+    }
+
+    /** Builds a {@link NeuronSet}; see {@link NeuronSet#builder}. */
+    public static final class Builder {
+        private final String method;
+        private final Map<String, Object> settings;
+        private final List<String> languages;
+        private final int layers;
+        private final int neuronsPerLayer;
+        private final Map<String, List<TreeSet<Integer>>> neurons = new LinkedHashMap<>();
+
+        private Builder(String method, Map<String, Object> settings, List<String> languages, int layers,
+                int neuronsPerLayer) {
+            this.method = method;
+            this.settings = settings;
+            this.languages = List.copyOf(languages);
+            this.layers = layers;
+            this.neuronsPerLayer = neuronsPerLayer;
+            for (String lang : this.languages) {
+                List<TreeSet<Integer>> perLayer = new ArrayList<>();
+                for (int l = 0; l < layers; l++) {
+                    perLayer.add(new TreeSet<>());
+                }
+                neurons.put(lang, perLayer);
+            }
+        }
+
+        /** Adds neuron {@code neuron} of layer {@code layer} to {@code language}. */
+        public Builder add(String language, int layer, int neuron) {
+            List<TreeSet<Integer>> perLayer = neurons.get(language);
+            if (perLayer == null) {
+                throw new IllegalArgumentException("language " + language + " is not in " + languages);
+            }
+            if (layer < 0 || layer >= layers) {
+                throw new IllegalArgumentException("layer " + layer + " is outside [0, " + layers + ")");
+            }
+            perLayer.get(layer).add(neuron);
+            return this;
+        }
+
+        /** Adds the neuron at flat index {@code index} = layer * I + neuron to {@code language}. */
+        public Builder addFlat(String language, int index) {
+            return add(language, index / neuronsPerLayer, index % neuronsPerLayer);
+        }
+
+        /** The set (indices checked against [0, I) as in the constructor). */
+        public NeuronSet build() {
+            Map<String, int[][]> out = new LinkedHashMap<>();
+            neurons.forEach((lang, perLayer) -> out.put(lang, perLayer.stream()
+                    .map(ns -> ns.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new)));
+            return new NeuronSet(method, settings, languages, layers, neuronsPerLayer, out);
+        }
+    }
+
+    /** The languages with at least one neuron, in order. */
+    public List<String> languagesWithNeurons() {
+        return languages.stream().filter(lang -> count(lang) > 0).toList();
     }
 
     /** Layer {@code layer}'s neurons of {@code language}, ascending (a copy). */

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.langneurons.io.CheckpointException;
 import org.langneurons.io.TorchFile;
 import org.langneurons.stats.ActivationCounts;
+import org.langneurons.stats.NeuronGrid;
 
 /**
  * The files of Tang et al.'s published code, read with the restricted {@link TorchFile} reader (no code runs):
@@ -31,6 +32,36 @@ public final class TangFiles {
 
     /** The languages of the published seven-language masks, in the order of their lists. */
     public static final List<String> PUBLISHED_LANGUAGES = List.of("en", "zh", "fr", "es", "vi", "id", "ja");
+
+    /**
+     * The models of the published masks ({@code NAME.neuron.pth}) and their neurons per layer: LLaMA-2 7B, 13B, 70B
+     * and Mistral-7B.
+     */
+    public static final Map<String, Integer> PUBLISHED_MODELS = publishedModels();
+
+    private static Map<String, Integer> publishedModels() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("LLaMA-2-7B", 11008);
+        m.put("LLaMA-2-13B", 13824);
+        m.put("LLaMA-2-70B", 28672);
+        m.put("Mistral-7B", 14336);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The published masks found in {@code dir} ({@code NAME.neuron.pth} of {@link #PUBLISHED_MODELS}), by model
+     * name in that order; models whose file is not there are left out.
+     */
+    public static Map<String, NeuronSet> readPublished(Path dir) {
+        Map<String, NeuronSet> out = new LinkedHashMap<>();
+        PUBLISHED_MODELS.forEach((name, perLayer) -> {
+            Path file = dir.resolve(name + ".neuron.pth");
+            if (java.nio.file.Files.isRegularFile(file)) {
+                out.put(name, readMasks(file, PUBLISHED_LANGUAGES, perLayer));
+            }
+        });
+        return out;
+    }
 
     /** Reads a mask file as a neuron set of {@code languages} over neurons per layer {@code neuronsPerLayer}. */
     public static NeuronSet readMasks(Path file, List<String> languages, int neuronsPerLayer) {
@@ -98,8 +129,8 @@ public final class TangFiles {
                     + ", expected an integer tensor [layers, neurons]");
         }
         try {
-            return new ActivationCounts(language, n.longValue(), (int) t.shape()[0], (int) t.shape()[1],
-                    t.asLongs());
+            return new ActivationCounts(language, n.longValue(),
+                    NeuronGrid.ofLongs((int) t.shape()[0], (int) t.shape()[1], t.asLongs()));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(file, e.getMessage(), e);
         }

@@ -1,34 +1,26 @@
 package org.langneurons.stats;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.langneurons.io.CheckpointException;
-import org.langneurons.io.SafetensorsFile;
-import org.langneurons.io.SafetensorsWriter;
-import org.langneurons.io.SafetensorsWriter.HostTensor;
+import java.util.Objects;
 
 /**
  * Per-neuron activation statistics of one language: over {@code tokens} token positions, for each of L x I neurons,
  * how often it was above zero, the sum and sum of squares of its values, its minimum and maximum, and the
  * batch-mean percentiles of Mondal et al. (per batch, the linearly interpolated percentile over the batch's
- * positions, averaged over batches).
+ * positions, averaged over batches). Every per-neuron view is a {@link NeuronGrid}.
  *
- * <p>Arrays are row-major [L, I]: neuron (l, i) is entry {@code l * I + i}. Integer fields, minimum and maximum merge
- * exactly; sums are float64, so a merge equals one pass over the same batches up to float64 rounding.
- *
- * <p>Saved as one safetensors file ({@link #save}): tensors {@code over_zero} I64 [L, I], {@code sum},
- * {@code sum_squares} F64 [L, I], {@code min}, {@code max} F32 [L, I], {@code percentile_sums} F64 [P, L, I], and
- * for a relevance pass {@code thresholds} F32 [L, I] and {@code above_threshold_sums} F64 [L, I], and for the global
- * percentile mode {@code sketch_below} I64 [E, L, I] (see {@link PercentileSketch}, metadata {@code sketch}); the
- * header metadata holds {@code language}, {@code tensor}, {@code tokens}, {@code batches}, {@code percentiles}
- * (comma-separated) and free-form {@code info.*} strings (model, settings).
+ * <p>Counts, minimum and maximum merge exactly; sums are float64, so a merge equals one pass over the same batches up
+ * to float64 rounding. Saved as one safetensors file ({@link #save}; the format is documented on
+ * {@code StatisticsFile} and in the README).
  *
  * <pre>{@code
  * ActivationStatistics fr = ActivationStatistics.load(Path.of("stats/fr.safetensors"));
- * float[][] p = fr.activationProbability();   // [L][I]
+ * NeuronGrid p = fr.activationProbability();      // P(value > 0) per neuron
+ * double p90 = fr.batchMeanPercentile(90).get(3, 1234);
  * }</pre>
  */
 public final class ActivationStatistics {
@@ -38,147 +30,267 @@ public final class ActivationStatistics {
     private final int neurons;
     private final long tokens;
     private final long batches;
-    private final long[] overZero;
-    private final double[] sum;
-    private final double[] sumSquares;
-    private final float[] min;
-    private final float[] max;
+    private final NeuronGrid overZero;
+    private final NeuronGrid sum;
+    private final NeuronGrid sumSquares;
+    private final NeuronGrid min;
+    private final NeuronGrid max;
     private final double[] percentiles;
-    private final double[][] percentileSums;
+    private final List<NeuronGrid> percentileSums;
     private final Map<String, String> info;
-    private final float[] thresholds;
-    private final double[] aboveThresholdSums;
-    private final PercentileSketch sketch;
-    private final long[] sketchBelow;
+    private final Relevance relevance;
+    private final SketchCounts sketch;
 
     /**
      * The relevance pass of Activation Probability p: per neuron a threshold (the language's own batch-mean p-th
      * percentile from a first sample) and the sum over batches of the fraction of the batch's positions above it
-     * (strictly), both row-major [L, I].
+     * (strictly).
      */
-    public record Relevance(float[] thresholds, double[] aboveThresholdSums) {
+    public record Relevance(NeuronGrid thresholds, NeuronGrid aboveThresholdSums) {
+        public Relevance {
+            if (!thresholds.sameShape(aboveThresholdSums)) {
+                throw new IllegalArgumentException("relevance thresholds and sums of different shapes");
+            }
+        }
     }
 
     /** The global percentile mode: a sketch and its counts below each edge, row-major [E, L, I]. */
     public record SketchCounts(PercentileSketch sketch, long[] below) {
+        public SketchCounts {
+            below = below.clone();
+        }
+
+        @Override
+        public long[] below() {
+            return below.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SketchCounts s && s.sketch.equals(sketch) && Arrays.equals(s.below, below);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * sketch.hashCode() + Arrays.hashCode(below);
+        }
     }
 
-    /**
-     * Statistics as given; arrays are copied and their sizes checked against L x I.
-     *
-     * @param relevance    the relevance pass, or null
-     * @param sketchCounts the global percentile sketch, or null
-     */
-    public ActivationStatistics(String language, RecordedTensor tensor, int layers, int neurons, long tokens,
-            long batches, long[] overZero, double[] sum, double[] sumSquares, float[] min, float[] max,
-            double[] percentiles, double[][] percentileSums, Map<String, String> info, Relevance relevance,
-            SketchCounts sketchCounts) {
-        float[] thresholds = relevance == null ? null : relevance.thresholds();
-        double[] aboveThresholdSums = relevance == null ? null : relevance.aboveThresholdSums();
-        PercentileSketch sketch = sketchCounts == null ? null : sketchCounts.sketch();
-        long[] sketchBelow = sketchCounts == null ? null : sketchCounts.below();
-        int n = layers * neurons;
-        if (sketch != null && sketchBelow.length != (long) sketch.edgeCount() * n) {
-            throw new IllegalArgumentException("sketch counts have " + sketchBelow.length + " entries, expected "
-                    + sketch.edgeCount() + " edges x " + n + " neurons");
-        }
-        this.sketch = sketch;
-        this.sketchBelow = sketchBelow == null ? null : sketchBelow.clone();
-        if (thresholds != null) {
-            check("thresholds", thresholds.length, n);
-            check("above_threshold_sums", aboveThresholdSums.length, n);
-        }
-        this.thresholds = thresholds == null ? null : thresholds.clone();
-        this.aboveThresholdSums = aboveThresholdSums == null ? null : aboveThresholdSums.clone();
-        check("over_zero", overZero.length, n);
-        check("sum", sum.length, n);
-        check("sum_squares", sumSquares.length, n);
-        check("min", min.length, n);
-        check("max", max.length, n);
-        if (percentileSums.length != percentiles.length) {
-            throw new IllegalArgumentException("percentile_sums has " + percentileSums.length + " rows for "
+    private ActivationStatistics(Builder b) {
+        this.language = Objects.requireNonNull(b.language, "language");
+        this.tensor = Objects.requireNonNull(b.tensor, "tensor");
+        this.layers = b.layers;
+        this.neurons = b.neurons;
+        this.tokens = b.tokens;
+        this.batches = b.batches;
+        this.overZero = check("over_zero", b.overZero);
+        this.sum = check("sum", b.sum);
+        this.sumSquares = check("sum_squares", b.sumSquares);
+        this.min = check("min", b.min);
+        this.max = check("max", b.max);
+        this.percentiles = b.percentiles.clone();
+        if (b.percentileSums.size() != percentiles.length) {
+            throw new IllegalArgumentException("percentile_sums has " + b.percentileSums.size() + " rows for "
                     + percentiles.length + " percentiles");
         }
-        for (double[] row : percentileSums) {
-            check("percentile_sums row", row.length, n);
+        b.percentileSums.forEach(g -> check("percentile_sums row", g));
+        this.percentileSums = List.copyOf(b.percentileSums);
+        this.info = b.info;
+        if (b.relevance != null) {
+            check("thresholds", b.relevance.thresholds());
+            check("above_threshold_sums", b.relevance.aboveThresholdSums());
         }
-        this.language = language;
-        this.tensor = tensor;
-        this.layers = layers;
-        this.neurons = neurons;
-        this.tokens = tokens;
-        this.batches = batches;
-        this.overZero = overZero.clone();
-        this.sum = sum.clone();
-        this.sumSquares = sumSquares.clone();
-        this.min = min.clone();
-        this.max = max.clone();
-        this.percentiles = percentiles.clone();
-        this.percentileSums = Arrays.stream(percentileSums).map(double[]::clone).toArray(double[][]::new);
-        this.info = Map.copyOf(info);
+        this.relevance = b.relevance;
+        if (b.sketch != null && b.sketch.below.length != (long) b.sketch.sketch().edgeCount() * layers * neurons) {
+            throw new IllegalArgumentException("sketch counts have " + b.sketch.below.length + " entries, expected "
+                    + b.sketch.sketch().edgeCount() + " edges x " + layers * neurons + " neurons");
+        }
+        this.sketch = b.sketch;
     }
 
-    private static void check(String field, int actual, int expected) {
-        if (actual != expected) {
-            throw new IllegalArgumentException(field + " has " + actual + " entries, expected L x I = " + expected);
+    private NeuronGrid check(String field, NeuronGrid g) {
+        if (g.layers() != layers || g.neurons() != neurons) {
+            throw new IllegalArgumentException(field + " is " + g.layers() + " x " + g.neurons() + ", expected L x I = "
+                    + layers + " x " + neurons);
+        }
+        return g;
+    }
+
+    /**
+     * A builder of statistics from their parts; per-neuron parts not given are those of no token (counts and sums 0,
+     * minimum +inf, maximum -inf).
+     *
+     * <pre>{@code
+     * ActivationStatistics s = ActivationStatistics.builder("fr", RecordedTensor.ACT, 2, 4)
+     *         .tokens(10).batches(1).sum(NeuronGrid.filled(2, 4, 5.0)).build();
+     * }</pre>
+     */
+    public static Builder builder(String language, RecordedTensor tensor, int layers, int neurons) {
+        return new Builder(language, tensor, layers, neurons);
+    }
+
+    /** A builder that starts from these statistics. */
+    public Builder toBuilder() {
+        Builder b = new Builder(language, tensor, layers, neurons).tokens(tokens).batches(batches).overZero(overZero)
+                .sum(sum).sumSquares(sumSquares).min(min).max(max).percentiles(percentiles, percentileSums)
+                .info(info);
+        b.relevance = relevance;
+        b.sketch = sketch;
+        return b;
+    }
+
+    /** Builds {@link ActivationStatistics}; see {@link ActivationStatistics#builder}. */
+    public static final class Builder {
+        private final String language;
+        private final RecordedTensor tensor;
+        private final int layers;
+        private final int neurons;
+        private long tokens;
+        private long batches;
+        private NeuronGrid overZero;
+        private NeuronGrid sum;
+        private NeuronGrid sumSquares;
+        private NeuronGrid min;
+        private NeuronGrid max;
+        private double[] percentiles = new double[0];
+        private List<NeuronGrid> percentileSums = List.of();
+        private Map<String, String> info = Map.of();
+        private Relevance relevance;
+        private SketchCounts sketch;
+
+        private Builder(String language, RecordedTensor tensor, int layers, int neurons) {
+            this.language = language;
+            this.tensor = tensor;
+            this.layers = layers;
+            this.neurons = neurons;
+            NeuronGrid zeros = NeuronGrid.filled(layers, neurons, 0);
+            overZero = zeros;
+            sum = zeros;
+            sumSquares = zeros;
+            min = NeuronGrid.filled(layers, neurons, Float.POSITIVE_INFINITY);
+            max = NeuronGrid.filled(layers, neurons, Float.NEGATIVE_INFINITY);
+        }
+
+        /** Token positions counted. */
+        public Builder tokens(long n) {
+            tokens = n;
+            return this;
+        }
+
+        /** Batches counted. */
+        public Builder batches(long n) {
+            batches = n;
+            return this;
+        }
+
+        /** Positions with value > 0, per neuron. */
+        public Builder overZero(NeuronGrid g) {
+            overZero = g;
+            return this;
+        }
+
+        /** Sum of values per neuron. */
+        public Builder sum(NeuronGrid g) {
+            sum = g;
+            return this;
+        }
+
+        /** Sum of squared values per neuron. */
+        public Builder sumSquares(NeuronGrid g) {
+            sumSquares = g;
+            return this;
+        }
+
+        /** Minimum per neuron. */
+        public Builder min(NeuronGrid g) {
+            min = g;
+            return this;
+        }
+
+        /** Maximum per neuron. */
+        public Builder max(NeuronGrid g) {
+            max = g;
+            return this;
+        }
+
+        /** The percentiles kept (in (0, 100)) and, for each, the sum over batches of the batch's percentile. */
+        public Builder percentiles(double[] ps, List<NeuronGrid> sums) {
+            percentiles = ps.clone();
+            percentileSums = List.copyOf(sums);
+            return this;
+        }
+
+        /** Free-form provenance strings (model, settings). */
+        public Builder info(Map<String, String> m) {
+            // in the order given, so files are written the same way every time
+            info = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m));
+            return this;
+        }
+
+        /** The relevance pass of Activation Probability p, or null. */
+        public Builder relevance(Relevance r) {
+            relevance = r;
+            return this;
+        }
+
+        /** The global percentile sketch and its counts, or null. */
+        public Builder sketch(SketchCounts s) {
+            sketch = s;
+            return this;
+        }
+
+        /** The statistics; checks every part's shape against L x I. */
+        public ActivationStatistics build() {
+            return new ActivationStatistics(this);
         }
     }
 
     /**
-     * Statistics of no token yet (the start of a collection); {@code thresholds} [L, I] or null for no relevance
-     * pass; {@code sketch} or null for no global percentiles.
+     * Statistics of no token yet (the start of a collection); {@code thresholds} or null for no relevance pass;
+     * {@code sketch} or null for no global percentiles.
      */
     public static ActivationStatistics empty(String language, RecordedTensor tensor, int layers, int neurons,
-            double[] percentiles, Map<String, String> info, float[] thresholds, PercentileSketch sketch) {
-        int n = layers * neurons;
-        float[] min = new float[n], max = new float[n];
-        Arrays.fill(min, Float.POSITIVE_INFINITY);
-        Arrays.fill(max, Float.NEGATIVE_INFINITY);
-        return new ActivationStatistics(language, tensor, layers, neurons, 0, 0, new long[n], new double[n],
-                new double[n], min, max, percentiles, new double[percentiles.length][n], info,
-                thresholds == null ? null : new Relevance(thresholds, new double[n]),
-                sketch == null ? null : new SketchCounts(sketch, new long[sketch.edgeCount() * n]));
+            double[] percentiles, Map<String, String> info, NeuronGrid thresholds, PercentileSketch sketch) {
+        NeuronGrid zeros = NeuronGrid.filled(layers, neurons, 0);
+        return builder(language, tensor, layers, neurons)
+                .percentiles(percentiles, java.util.Collections.nCopies(percentiles.length, zeros)).info(info)
+                .relevance(thresholds == null ? null : new Relevance(thresholds, zeros))
+                .sketch(sketch == null ? null
+                        : new SketchCounts(sketch, new long[sketch.edgeCount() * layers * neurons]))
+                .build();
     }
 
     /** The same statistics with other provenance strings. */
     public ActivationStatistics withInfo(Map<String, String> newInfo) {
-        return new ActivationStatistics(language, tensor, layers, neurons, tokens, batches, overZero, sum, sumSquares,
-                min, max, percentiles, percentileSums, newInfo, relevancePass(), sketchCounts());
-    }
-
-    private Relevance relevancePass() {
-        return thresholds == null ? null : new Relevance(thresholds, aboveThresholdSums);
-    }
-
-    private SketchCounts sketchCounts() {
-        return sketch == null ? null : new SketchCounts(sketch, sketchBelow);
+        return toBuilder().info(newInfo).build();
     }
 
     /** The global percentile sketch's settings, or null when none was collected. */
     public PercentileSketch sketch() {
-        return sketch;
+        return sketch == null ? null : sketch.sketch();
     }
 
     /** The sketch's counts below each edge, row-major [E, L, I] (a copy). */
     public long[] sketchBelow() {
         requireSketch();
-        return sketchBelow.clone();
+        return sketch.below();
     }
 
     /**
-     * The {@code percentile}-th percentile over all tokens per neuron, [L][I], from the sketch (error bound: see
+     * The {@code percentile}-th percentile over all tokens per neuron, from the sketch (error bound: see
      * {@link PercentileSketch}).
      */
-    public double[][] globalPercentile(double percentile) {
+    public NeuronGrid globalPercentile(double percentile) {
         requireSketch();
         requireTokens();
-        int n = layers * neurons, e = sketch.edgeCount();
+        int n = layers * neurons, e = sketch.sketch().edgeCount();
+        long[] all = sketch.below;
         long[] below = new long[e];
-        return perNeuron(j -> {
+        return NeuronGrid.compute(layers, neurons, j -> {
             for (int b = 0; b < e; b++) {
-                below[b] = sketchBelow[b * n + j];
+                below[b] = all[b * n + j];
             }
-            return sketch.quantile(below, tokens, percentile / 100, min[j], max[j]);
+            return sketch.sketch().quantile(below, tokens, percentile / 100, (float) min.get(j), (float) max.get(j));
         });
     }
 
@@ -191,40 +303,40 @@ public final class ActivationStatistics {
 
     /** Whether these statistics include a relevance pass (thresholds and the fraction above them). */
     public boolean hasRelevance() {
-        return thresholds != null;
+        return relevance != null;
     }
 
-    /** The relevance pass's thresholds, row-major [L, I]. */
-    public float[] thresholds() {
+    /** The relevance pass's thresholds. */
+    public NeuronGrid thresholds() {
         requireRelevance();
-        return thresholds.clone();
+        return relevance.thresholds();
     }
 
-    /** Sum over batches of the fraction of positions above the threshold, row-major [L, I]. */
-    public double[] aboveThresholdSums() {
+    /** Sum over batches of the fraction of positions above the threshold. */
+    public NeuronGrid aboveThresholdSums() {
         requireRelevance();
-        return aboveThresholdSums.clone();
+        return relevance.aboveThresholdSums();
     }
 
     /**
      * Relevance of each neuron (Mondal et al.'s Activation Probability p, stage 2): the fraction of a batch's
-     * positions above the threshold, averaged over batches, [L][I].
+     * positions above the threshold, averaged over batches.
      */
-    public double[][] relevance() {
+    public NeuronGrid relevance() {
         requireRelevance();
-        if (batches == 0) {
-            throw new IllegalStateException("statistics of " + language + " hold no batch");
-        }
-        return perNeuron(j -> aboveThresholdSums[j] / batches);
+        requireBatches();
+        NeuronGrid above = relevance.aboveThresholdSums();
+        return NeuronGrid.compute(layers, neurons, j -> above.get(j) / batches);
     }
 
     private void requireRelevance() {
-        if (thresholds == null) {
+        if (relevance == null) {
             throw new IllegalStateException("statistics of " + language + " have no relevance pass: collect them "
                     + "with thresholds");
         }
     }
 
+    /** The language code. */
     public String language() {
         return language;
     }
@@ -264,34 +376,34 @@ public final class ActivationStatistics {
         return info;
     }
 
-    /** Count of positions with value > 0, row-major [L, I] (a copy). */
-    public long[] overZero() {
-        return overZero.clone();
+    /** Count of positions with value > 0 per neuron. */
+    public NeuronGrid overZero() {
+        return overZero;
     }
 
-    /** Minimum value per neuron, row-major [L, I]. */
-    public float[] min() {
-        return min.clone();
+    /** Minimum value per neuron. */
+    public NeuronGrid min() {
+        return min;
     }
 
-    /** Maximum value per neuron, row-major [L, I]. */
-    public float[] max() {
-        return max.clone();
+    /** Maximum value per neuron. */
+    public NeuronGrid max() {
+        return max;
     }
 
-    /** Sum per neuron, row-major [L, I]. */
-    public double[] sum() {
-        return sum.clone();
+    /** Sum per neuron. */
+    public NeuronGrid sum() {
+        return sum;
     }
 
-    /** Sum of squares per neuron, row-major [L, I]. */
-    public double[] sumSquares() {
-        return sumSquares.clone();
+    /** Sum of squares per neuron. */
+    public NeuronGrid sumSquares() {
+        return sumSquares;
     }
 
-    /** Sum over batches of each batch's {@code percentile}-th percentile, row-major [L, I]. */
-    public double[] percentileSum(double percentile) {
-        return percentileSums[percentileIndex(percentile)].clone();
+    /** Sum over batches of each batch's {@code percentile}-th percentile per neuron. */
+    public NeuronGrid percentileSum(double percentile) {
+        return percentileSums.get(percentileIndex(percentile));
     }
 
     private int percentileIndex(double p) {
@@ -307,44 +419,42 @@ public final class ActivationStatistics {
     /** The activation counts (what LAPE needs). */
     public ActivationCounts counts() {
         requireTokens();
-        return new ActivationCounts(language, tokens, layers, neurons, overZero);
+        return new ActivationCounts(language, tokens, overZero);
     }
 
     /**
-     * Activation probability {@code over_zero / tokens} per neuron, [L][I], in float32 as Tang et al.'s code
-     * divides.
+     * Activation probability {@code over_zero / tokens} per neuron, in float32 as Tang et al.'s code divides (the
+     * float values held exactly).
      */
-    public float[][] activationProbability() {
-        requireTokens();
-        float[][] p = new float[layers][neurons];
-        for (int j = 0; j < overZero.length; j++) {
-            p[j / neurons][j % neurons] = (float) overZero[j] / (float) tokens;
-        }
-        return p;
+    public NeuronGrid activationProbability() {
+        return counts().probability();
     }
 
-    /** Mean value per neuron, [L][I]. */
-    public double[][] mean() {
-        requireTokens();
-        return perNeuron(j -> sum[j] / tokens);
+    /** The activation probability averaged over all neurons: the share of (token, neuron) pairs above zero. */
+    public double meanActivationProbability() {
+        return activationProbability().average();
     }
 
-    /** Population standard deviation per neuron, [L][I]. */
-    public double[][] std() {
+    /** Mean value per neuron. */
+    public NeuronGrid mean() {
         requireTokens();
-        return perNeuron(j -> {
-            double m = sum[j] / tokens;
-            return Math.sqrt(Math.max(0, sumSquares[j] / tokens - m * m));
+        return NeuronGrid.compute(layers, neurons, j -> sum.get(j) / tokens);
+    }
+
+    /** Population standard deviation per neuron. */
+    public NeuronGrid std() {
+        requireTokens();
+        return NeuronGrid.compute(layers, neurons, j -> {
+            double m = sum.get(j) / tokens;
+            return Math.sqrt(Math.max(0, sumSquares.get(j) / tokens - m * m));
         });
     }
 
-    /** The batch-mean {@code percentile}-th percentile per neuron (Mondal et al.), [L][I]. */
-    public double[][] batchMeanPercentile(double percentile) {
-        if (batches == 0) {
-            throw new IllegalStateException("statistics of " + language + " hold no batch");
-        }
-        double[] s = percentileSums[percentileIndex(percentile)];
-        return perNeuron(j -> s[j] / batches);
+    /** The batch-mean {@code percentile}-th percentile per neuron (Mondal et al.). */
+    public NeuronGrid batchMeanPercentile(double percentile) {
+        requireBatches();
+        NeuronGrid s = percentileSums.get(percentileIndex(percentile));
+        return NeuronGrid.compute(layers, neurons, j -> s.get(j) / batches);
     }
 
     private void requireTokens() {
@@ -353,12 +463,10 @@ public final class ActivationStatistics {
         }
     }
 
-    private double[][] perNeuron(java.util.function.IntToDoubleFunction f) {
-        double[][] out = new double[layers][neurons];
-        for (int j = 0; j < layers * neurons; j++) {
-            out[j / neurons][j % neurons] = f.applyAsDouble(j);
+    private void requireBatches() {
+        if (batches == 0) {
+            throw new IllegalStateException("statistics of " + language + " hold no batch");
         }
-        return out;
     }
 
     /**
@@ -368,169 +476,68 @@ public final class ActivationStatistics {
      */
     public ActivationStatistics merge(ActivationStatistics o) {
         if (!language.equals(o.language) || tensor != o.tensor || layers != o.layers || neurons != o.neurons
-                || !Arrays.equals(percentiles, o.percentiles) || !Arrays.equals(thresholds, o.thresholds)
-                || !java.util.Objects.equals(sketch, o.sketch)) {
+                || !Arrays.equals(percentiles, o.percentiles)
+                || !Objects.equals(relevance == null ? null : relevance.thresholds(),
+                        o.relevance == null ? null : o.relevance.thresholds())
+                || !Objects.equals(sketch(), o.sketch())) {
             throw new IllegalArgumentException("cannot merge statistics of " + describe() + " with " + o.describe());
         }
-        int n = layers * neurons;
-        long[] oz = new long[n];
-        double[] s = new double[n], sq = new double[n];
-        float[] mn = new float[n], mx = new float[n];
-        double[][] ps = new double[percentiles.length][n];
-        double[] above = thresholds == null ? null : new double[n];
-        for (int j = 0; j < n; j++) {
-            if (above != null) {
-                above[j] = aboveThresholdSums[j] + o.aboveThresholdSums[j];
+        List<NeuronGrid> ps = new ArrayList<>();
+        for (int p = 0; p < percentiles.length; p++) {
+            ps.add(percentileSums.get(p).combine(o.percentileSums.get(p), Double::sum));
+        }
+        Builder b = toBuilder().tokens(tokens + o.tokens).batches(batches + o.batches)
+                .overZero(overZero.combine(o.overZero, Double::sum)).sum(sum.combine(o.sum, Double::sum))
+                .sumSquares(sumSquares.combine(o.sumSquares, Double::sum)).min(min.combine(o.min, Math::min))
+                .max(max.combine(o.max, Math::max)).percentiles(percentiles, ps);
+        if (relevance != null) {
+            b.relevance(new Relevance(relevance.thresholds(),
+                    relevance.aboveThresholdSums().combine(o.relevance.aboveThresholdSums(), Double::sum)));
+        }
+        if (sketch != null) {
+            long[] below = sketch.below, other = o.sketch.below;
+            long[] sumBelow = new long[below.length];
+            for (int j = 0; j < below.length; j++) {
+                sumBelow[j] = below[j] + other[j];
             }
-            oz[j] = overZero[j] + o.overZero[j];
-            s[j] = sum[j] + o.sum[j];
-            sq[j] = sumSquares[j] + o.sumSquares[j];
-            mn[j] = Math.min(min[j], o.min[j]);
-            mx[j] = Math.max(max[j], o.max[j]);
-            for (int p = 0; p < percentiles.length; p++) {
-                ps[p][j] = percentileSums[p][j] + o.percentileSums[p][j];
-            }
+            b.sketch(new SketchCounts(sketch.sketch(), sumBelow));
         }
-        return new ActivationStatistics(language, tensor, layers, neurons, tokens + o.tokens, batches + o.batches,
-                oz, s, sq, mn, mx, percentiles, ps, info, above == null ? null : new Relevance(thresholds, above),
-                sketch == null ? null : new SketchCounts(sketch, addAll(sketchBelow, o.sketchBelow)));
-    }
-
-    private static long[] addAll(long[] a, long[] b) {
-        if (a == null) {
-            return null;
-        }
-        long[] out = new long[a.length];
-        for (int j = 0; j < a.length; j++) {
-            out[j] = a[j] + b[j];
-        }
-        return out;
+        return b.build();
     }
 
     private String describe() {
         return language + " " + tensor + " " + layers + " x " + neurons + " percentiles "
-                + Arrays.toString(percentiles) + (thresholds == null ? "" : " with relevance thresholds")
-                + (sketch == null ? "" : " with " + sketch);
+                + Arrays.toString(percentiles) + (relevance == null ? "" : " with relevance thresholds")
+                + (sketch == null ? "" : " with " + sketch.sketch());
     }
-
-    // ---- file ----
 
     /** Writes the statistics to {@code file} (atomically). */
     public void save(Path file) {
-        long[] shape = {layers, neurons};
-        Map<String, HostTensor> t = new LinkedHashMap<>();
-        t.put("over_zero", HostTensor.of(overZero, shape));
-        t.put("sum", HostTensor.of(sum, shape));
-        t.put("sum_squares", HostTensor.of(sumSquares, shape));
-        t.put("min", HostTensor.of(min, shape));
-        t.put("max", HostTensor.of(max, shape));
-        double[] flat = new double[percentiles.length * layers * neurons];
-        for (int p = 0; p < percentiles.length; p++) {
-            System.arraycopy(percentileSums[p], 0, flat, p * layers * neurons, layers * neurons);
-        }
-        t.put("percentile_sums", HostTensor.of(flat, percentiles.length, layers, neurons));
-        if (thresholds != null) {
-            t.put("thresholds", HostTensor.of(thresholds, shape));
-            t.put("above_threshold_sums", HostTensor.of(aboveThresholdSums, shape));
-        }
-        if (sketch != null) {
-            t.put("sketch_below", HostTensor.of(sketchBelow, sketch.edgeCount(), layers, neurons));
-        }
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("language", language);
-        meta.put("tensor", tensor.hookSuffix());
-        meta.put("tokens", Long.toString(tokens));
-        meta.put("batches", Long.toString(batches));
-        meta.put("percentiles", String.join(",", Arrays.stream(percentiles).mapToObj(Double::toString).toList()));
-        if (sketch != null) {
-            meta.put("sketch", sketch.encode());
-        }
-        info.forEach((k, v) -> meta.put("info." + k, v));
-        SafetensorsWriter.writeHost(file, t, meta);
+        StatisticsFile.write(this, file);
     }
 
     /** Reads statistics written by {@link #save}; errors name the file and the tensor or field at fault. */
     public static ActivationStatistics load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new CheckpointException(file, "no statistics file here");
-        }
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            Map<String, String> meta = f.metadata();
-            String language = required(file, meta, "language");
-            RecordedTensor tensor;
-            try {
-                tensor = RecordedTensor.parse(required(file, meta, "tensor"));
-            } catch (IllegalArgumentException e) {
-                throw new CheckpointException(file, "metadata field tensor: " + e.getMessage(), e);
-            }
-            long[] shape = f.entry("over_zero").shape();
-            if (shape.length != 2) {
-                throw new CheckpointException(file, "tensor 'over_zero' has shape " + Arrays.toString(shape)
-                        + ", expected [layers, neurons]");
-            }
-            int layers = (int) shape[0], neurons = (int) shape[1];
-            long n = (long) layers * neurons;
-            String ps = required(file, meta, "percentiles");
-            double[] percentiles;
-            try {
-                percentiles = ps.isEmpty() ? new double[0]
-                        : Arrays.stream(ps.split(",")).mapToDouble(Double::parseDouble).toArray();
-            } catch (NumberFormatException e) {
-                throw new CheckpointException(file, "metadata field percentiles is not a list of numbers: " + ps, e);
-            }
-            double[] flat = f.readF64("percentile_sums", percentiles.length * n);
-            double[][] sums = new double[percentiles.length][];
-            for (int p = 0; p < percentiles.length; p++) {
-                sums[p] = Arrays.copyOfRange(flat, (int) (p * n), (int) ((p + 1) * n));
-            }
-            Map<String, String> info = new LinkedHashMap<>();
-            meta.forEach((k, v) -> {
-                if (k.startsWith("info.")) {
-                    info.put(k.substring(5), v);
-                }
-            });
-            boolean relevance = f.entries().containsKey("thresholds");
-            PercentileSketch sketch;
-            try {
-                sketch = meta.containsKey("sketch") ? PercentileSketch.decode(meta.get("sketch")) : null;
-            } catch (IllegalArgumentException e) {
-                throw new CheckpointException(file, "metadata field sketch: " + e.getMessage(), e);
-            }
-            return new ActivationStatistics(language, tensor, layers, neurons,
-                    number(file, meta, "tokens"), number(file, meta, "batches"), f.readI64("over_zero", n),
-                    f.readF64("sum", n), f.readF64("sum_squares", n), f.readF32("min", n), f.readF32("max", n),
-                    percentiles, sums, info,
-                    relevance ? new Relevance(f.readF32("thresholds", n), f.readF64("above_threshold_sums", n)) : null,
-                    sketch == null ? null : new SketchCounts(sketch, f.readI64("sketch_below", sketch.edgeCount() * n)));
-        }
+        return StatisticsFile.read(file);
     }
 
-    private static String required(Path file, Map<String, String> meta, String key) {
-        String v = meta.get(key);
-        if (v == null) {
-            throw new CheckpointException(file, "metadata field " + key + " is missing");
-        }
-        return v;
+    /** The relevance pass, or null (for the file writer). */
+    Relevance relevancePass() {
+        return relevance;
     }
 
-    private static long number(Path file, Map<String, String> meta, String key) {
-        String v = required(file, meta, key);
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new CheckpointException(file, "metadata field " + key + " is not an integer: " + v, e);
-        }
+    /** The sketch counts, or null (for the file writer). */
+    SketchCounts sketchCounts() {
+        return sketch;
     }
 
     /** Whether both hold the same values in every field (sums compared exactly). */
     public boolean sameValues(ActivationStatistics o) {
         return language.equals(o.language) && tensor == o.tensor && layers == o.layers && neurons == o.neurons
-                && tokens == o.tokens && batches == o.batches && Arrays.equals(overZero, o.overZero)
-                && Arrays.equals(sum, o.sum) && Arrays.equals(sumSquares, o.sumSquares) && Arrays.equals(min, o.min)
-                && Arrays.equals(max, o.max) && Arrays.equals(percentiles, o.percentiles)
-                && Arrays.deepEquals(percentileSums, o.percentileSums) && Arrays.equals(thresholds, o.thresholds)
-                && Arrays.equals(aboveThresholdSums, o.aboveThresholdSums) && java.util.Objects.equals(sketch, o.sketch)
-                && Arrays.equals(sketchBelow, o.sketchBelow);
+                && tokens == o.tokens && batches == o.batches && overZero.equals(o.overZero) && sum.equals(o.sum)
+                && sumSquares.equals(o.sumSquares) && min.equals(o.min) && max.equals(o.max)
+                && Arrays.equals(percentiles, o.percentiles) && percentileSums.equals(o.percentileSums)
+                && Objects.equals(relevance, o.relevance) && Objects.equals(sketch, o.sketch);
     }
 
     @Override

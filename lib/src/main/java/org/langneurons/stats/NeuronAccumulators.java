@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.langneurons.hooks.HookContext;
 import org.langneurons.hooks.HookName;
 
@@ -43,9 +45,9 @@ final class NeuronAccumulators implements AutoCloseable {
         max = new NDArray[layers];
         percentileSums = new NDArray[layers];
         // continue from the start's exact values, so a resumed run adds in the same order as an unbroken one
-        long[] oz = start.overZero();
-        double[] s0 = start.sum(), sq = start.sumSquares();
-        float[] mn = start.min(), mx = start.max();
+        long[] oz = start.overZero().toLongArray();
+        double[] s0 = start.sum().toDoubleArray(), sq = start.sumSquares().toDoubleArray();
+        float[] mn = start.min().toFloatArray(), mx = start.max().toFloatArray();
         double[] ps = percentiles;
         for (int l = 0; l < layers; l++) {
             int from = l * neurons, to = from + neurons;
@@ -56,13 +58,13 @@ final class NeuronAccumulators implements AutoCloseable {
             max[l] = manager.create(Arrays.copyOfRange(mx, from, to));
             double[] p = new double[ps.length * neurons];
             for (int j = 0; j < ps.length; j++) {
-                System.arraycopy(start.percentileSum(ps[j]), from, p, j * neurons, neurons);
+                System.arraycopy(start.percentileSum(ps[j]).toDoubleArray(), from, p, j * neurons, neurons);
             }
             percentileSums[l] = manager.create(p, new Shape(ps.length, neurons));
         }
         if (start.hasRelevance()) {
-            float[] thr = start.thresholds();
-            double[] above = start.aboveThresholdSums();
+            float[] thr = start.thresholds().toFloatArray();
+            double[] above = start.aboveThresholdSums().toDoubleArray();
             thresholds = new NDArray[layers];
             aboveSums = new NDArray[layers];
             for (int l = 0; l < layers; l++) {
@@ -200,10 +202,21 @@ final class NeuronAccumulators implements AutoCloseable {
                 }
             }
         }
-        return new ActivationStatistics(start.language(), start.tensor(), layers, neurons, tokens, batches, oz, s,
-                sq, mn, mx, percentiles, ps, start.info(),
-                above == null ? null : new ActivationStatistics.Relevance(start.thresholds(), above),
-                below == null ? null : new ActivationStatistics.SketchCounts(start.sketch(), below));
+        List<NeuronGrid> sums = new ArrayList<>();
+        for (double[] row : ps) {
+            sums.add(NeuronGrid.of(layers, neurons, row));
+        }
+        ActivationStatistics.Builder b = start.toBuilder().tokens(tokens).batches(batches)
+                .overZero(NeuronGrid.ofLongs(layers, neurons, oz)).sum(NeuronGrid.of(layers, neurons, s))
+                .sumSquares(NeuronGrid.of(layers, neurons, sq)).min(NeuronGrid.ofFloats(layers, neurons, mn))
+                .max(NeuronGrid.ofFloats(layers, neurons, mx)).percentiles(percentiles, sums);
+        if (above != null) {
+            b.relevance(new ActivationStatistics.Relevance(start.thresholds(), NeuronGrid.of(layers, neurons, above)));
+        }
+        if (below != null) {
+            b.sketch(new ActivationStatistics.SketchCounts(start.sketch(), below));
+        }
+        return b.build();
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.langneurons.stats.ActivationProbabilities;
 
 /**
  * LAPE on hand-computed cases, one rule of shared/PAPERS.md each.
@@ -33,7 +34,7 @@ class LapeTest {
     @Test
     void selectsExactlyRoundHalfEvenOfTopRateAndAssignsByStrictBar() {
         // top rate 0.5 of 5 neurons: round(2.5) = 2 (half to even), not 3: neurons 0 and 3
-        NeuronSet s = Lape.tang(base(), LANGS, new Lape.Settings(0.5, 0.5, 0.5));
+        NeuronSet s = Lape.tang(ActivationProbabilities.ofArray(base(), LANGS), new Lape.Settings(0.5, 0.5, 0.5));
         assertArrayEquals(new int[] {0, 3}, s.neurons("en", 0));   // 0.9 and 0.2 > 0.1
         assertArrayEquals(new int[] {3}, s.neurons("fr", 0));      // 0.6 > 0.1; 0.0 is not
         assertEquals(2, s.uniqueCount());
@@ -49,7 +50,7 @@ class LapeTest {
         for (int j = 0; j < 30; j++) {
             p[0][j / 2][j % 2] = (j + 1) / 100f;      // values 0.01 .. 0.30, neuron n holds 0.(2n+1), 0.(2n+2)
         }
-        NeuronSet s = Lape.tang(p, LANGS, new Lape.Settings(1.0, 0.95, 0.95));
+        NeuronSet s = Lape.tang(ActivationProbabilities.ofArray(p, LANGS), new Lape.Settings(1.0, 0.95, 0.95));
         // neurons 14 (0.29, 0.30) passes for both; neuron 13 (0.27, 0.28) passes for none: 0.28 is not > 0.28
         assertArrayEquals(new int[] {14}, s.neurons("en", 0));
         assertArrayEquals(new int[] {14}, s.neurons("fr", 0));
@@ -58,7 +59,7 @@ class LapeTest {
     @Test
     void deadNeuronsAndNeuronsBelowTheThresholdComeLast() {
         // top rate 0.8: round(4.0) = 4 neurons: 0, 3, 1, then the first of the +inf ones by position: 2 (dead)
-        NeuronSet s = Lape.tang(base(), LANGS, new Lape.Settings(0.8, 0.5, 0.5));
+        NeuronSet s = Lape.tang(ActivationProbabilities.ofArray(base(), LANGS), new Lape.Settings(0.8, 0.5, 0.5));
         assertArrayEquals(new int[] {0, 1, 3}, s.neurons("en", 0));
         assertArrayEquals(new int[] {1, 3}, s.neurons("fr", 0));
         // neuron 2 was selected but passes no bar: it belongs to no language
@@ -68,7 +69,8 @@ class LapeTest {
     @Test
     void aLanguageWithNoNeuronIsListedWithEmptyLayers() {
         float[][][] p = {{{0.9f, 0f, 0f}, {0.8f, 0f, 0.7f}}, {{0.7f, 0f, 0f}, {0f, 0f, 0f}}};
-        NeuronSet s = Lape.tang(p, List.of("en", "fr", "zh"), new Lape.Settings(0.5, 0.5, 0.5));
+        NeuronSet s = Lape.tang(ActivationProbabilities.ofArray(p, List.of("en", "fr", "zh")),
+                new Lape.Settings(0.5, 0.5, 0.5));
         assertEquals(List.of("en", "fr", "zh"), s.languages());
         assertArrayEquals(new int[] {0, 0}, s.countPerLayer("fr"));
         assertEquals(0, s.count("fr"));
@@ -82,7 +84,7 @@ class LapeTest {
     void oneLanguage() {
         // K = 1: every live neuron has entropy 0; selection keeps position order among them
         float[][][] p = {{{0.0f}, {0.3f}, {0.9f}, {0.6f}}};
-        NeuronSet s = Lape.tang(p, List.of("en"), new Lape.Settings(0.5, 0.5, 0.5));
+        NeuronSet s = Lape.tang(ActivationProbabilities.ofArray(p, List.of("en")), new Lape.Settings(0.5, 0.5, 0.5));
         // thr: k = round(2.0) = 2: 0.3; live: 2 (0.9) and 3 (0.6); m = 2
         assertArrayEquals(new int[] {2, 3}, s.neurons("en", 0));
     }
@@ -94,8 +96,8 @@ class LapeTest {
         // (the tie broken by position); Mondal takes every H <= the 2nd smallest: 0, 3 and 5.
         float[][][] p = {{{0.9f, 0f}, {0.5f, 0.5f}, {0f, 0f}, {0.2f, 0.6f}, {0.1f, 0.05f}, {0.2f, 0.6f}}};
         Lape.Settings rate = new Lape.Settings(1 / 3.0, 0.5, 0.5);
-        NeuronSet t = Lape.tang(p, LANGS, rate);
-        NeuronSet m = Lape.mondal(p, LANGS, rate);
+        NeuronSet t = Lape.tang(ActivationProbabilities.ofArray(p, LANGS), rate);
+        NeuronSet m = Lape.mondal(ActivationProbabilities.ofArray(p, LANGS), rate);
         assertArrayEquals(new int[] {0}, t.neurons("en", 0));           // 0.2 is not > 0.2
         assertArrayEquals(new int[] {3}, t.neurons("fr", 0));
         assertArrayEquals(new int[] {0}, m.neurons("en", 0));
@@ -109,8 +111,8 @@ class LapeTest {
         // no probability exceeds: every neuron gets +inf. Mondal's quantile sits at position 8.55, between the two
         // largest (0.6 and 0.9): 0.765, so neuron 0 (0.9) passes.
         Lape.Settings s = new Lape.Settings(0.2, 0.95, 0.95);   // m = 1
-        NeuronSet t = Lape.tang(base(), LANGS, s);
-        NeuronSet m = Lape.mondal(base(), LANGS, s);
+        NeuronSet t = Lape.tang(ActivationProbabilities.ofArray(base(), LANGS), s);
+        NeuronSet m = Lape.mondal(ActivationProbabilities.ofArray(base(), LANGS), s);
         assertEquals(0, t.uniqueCount());          // neuron 0 selected by position, but it passes no bar
         assertArrayEquals(new int[] {0}, m.neurons("en", 0));
         assertEquals(0, m.count("fr"));
@@ -119,10 +121,12 @@ class LapeTest {
     @Test
     void badInputNamesWhatIsWrong() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> Lape.tang(new float[][][] {{{0.5f}}}, LANGS, Lape.Settings.defaults()));
+                () -> Lape.tang(ActivationProbabilities.ofArray(new float[][][] {{{0.5f}}}, LANGS),
+                        Lape.Settings.defaults()));
         assertTrue(e.getMessage().contains("neuron (0, 0) has 1 languages, expected 2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> Lape.tang(new float[][][] {{{1.5f, 0f}}}, LANGS, Lape.Settings.defaults()));
+                () -> Lape.tang(ActivationProbabilities.ofArray(new float[][][] {{{1.5f, 0f}}}, LANGS),
+                        Lape.Settings.defaults()));
         assertTrue(e.getMessage().contains("outside [0, 1]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Lape.Settings(0, 0.95, 0.95));
     }

@@ -20,6 +20,7 @@ import org.langneurons.Fixtures;
 import org.langneurons.io.CheckpointException;
 import org.langneurons.io.TorchFile;
 import org.langneurons.stats.ActivationCounts;
+import org.langneurons.stats.ActivationProbabilities;
 
 /**
  * Tang et al.'s files through the restricted torch reader: the published masks give the published counts; fixtures
@@ -81,11 +82,11 @@ class TangFilesTest {
         List<ActivationCounts> c = TangFiles.readActivations(
                 List.of(fixture("activation.en.pt"), fixture("activation.fr.pt")), List.of("en", "fr"));
         assertEquals(10, c.get(0).tokens());
-        assertArrayEquals(new long[] {3, 0, 7, 1, 0, 2, 2, 0, 9, 4}, c.get(0).overZero());
-        float[][][] p = ActivationCounts.probabilities(c);
-        assertEquals(0.3f, p[0][0][0]);
-        assertEquals(5f / 12f, p[0][1][1]);
-        assertEquals(0.75f, p[1][3][1]);
+        assertArrayEquals(new long[] {3, 0, 7, 1, 0, 2, 2, 0, 9, 4}, c.get(0).overZero().toLongArray());
+        ActivationProbabilities p = ActivationProbabilities.aboveZero(c);
+        assertEquals(0.3f, (float) p.of("en").get(0, 0));
+        assertEquals(5f / 12f, (float) p.of("fr").get(0, 1));
+        assertEquals(0.75f, (float) p.of("fr").get(1, 3));
         var e = assertThrows(IllegalArgumentException.class,
                 () -> TangFiles.readActivations(List.of(fixture("activation.en.pt")), List.of("en", "fr")));
         assertTrue(e.getMessage().contains("1 activation files for 2 languages"), e.getMessage());

@@ -25,7 +25,7 @@ class ActProbTest {
     static final HookName LAYER0 = new HookName(0, HookPoint.MLP_ACT);
 
     /** One batch of [1, T, 1] values through fresh accumulators. */
-    static ActivationStatistics oneBatch(NDManager m, float[] values, float[] thresholds) {
+    static ActivationStatistics oneBatch(NDManager m, float[] values, NeuronGrid thresholds) {
         ActivationStatistics empty = ActivationStatistics.empty("en", RecordedTensor.ACT, 1, 1, new double[] {90},
                 Map.of(), thresholds, null);
         try (NeuronAccumulators acc = new NeuronAccumulators(m, empty, false)) {
@@ -55,28 +55,28 @@ class ActProbTest {
         }
         try (NDManager m = NDManager.newBaseManager()) {
             ActivationStatistics first = oneBatch(m, values, null);
-            assertEquals(1842.3, first.batchMeanPercentile(90)[0][0], 1e-9);
-            float[] thr = StatisticsCollector.thresholds(first, 90);
+            assertEquals(1842.3, first.batchMeanPercentile(90).get(0, 0), 1e-9);
+            NeuronGrid thr = StatisticsCollector.thresholds(first, 90);
             ActivationStatistics second = oneBatch(m, values, thr);
-            assertEquals(205 / 2048.0, second.relevance()[0][0], 0);
-            assertEquals(0.10009765625, second.relevance()[0][0], 0);
+            assertEquals(205 / 2048.0, second.relevance().get(0, 0), 0);
+            assertEquals(0.10009765625, second.relevance().get(0, 0), 0);
         }
     }
 
     static ActivationStatistics withRelevance(String lang, double[] fractions) {
         int n = fractions.length;
-        float[] min = new float[n], max = new float[n];
-        return new ActivationStatistics(lang, RecordedTensor.GATE, 2, n / 2, 10, 1, new long[n], new double[n],
-                new double[n], min, max, new double[0], new double[0][], Map.of(),
-                new ActivationStatistics.Relevance(new float[n], fractions), null);
+        return ActivationStatistics.builder(lang, RecordedTensor.GATE, 2, n / 2).tokens(10).batches(1)
+                .min(NeuronGrid.filled(2, n / 2, 0)).max(NeuronGrid.filled(2, n / 2, 0))
+                .relevance(new ActivationStatistics.Relevance(NeuronGrid.filled(2, n / 2, 0),
+                        NeuronGrid.of(2, n / 2, fractions))).build();
     }
 
     @Test
     void selectsTheTopRoundedRatePerLanguage() {
         // 2 x 4 neurons; rate 0.3: round(2.4) = 2 per language
-        NeuronSet s = ActProb.select(List.of(
+        NeuronSet s = ActProb.select(ActivationProbabilities.relevance(List.of(
                 withRelevance("en", new double[] {0.1, 0.9, 0.0, 0.2, 0.8, 0.0, 0.0, 0.3}),
-                withRelevance("fr", new double[] {0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.6, 0.0})), 90, 0.3);
+                withRelevance("fr", new double[] {0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.6, 0.0}))), 90, 0.3);
         assertArrayEquals(new int[] {1}, s.neurons("en", 0));
         assertArrayEquals(new int[] {0}, s.neurons("en", 1));
         assertArrayEquals(new int[] {0}, s.neurons("fr", 0));
@@ -90,7 +90,8 @@ class ActProbTest {
     void refusesStatisticsWithoutARelevancePass() {
         ActivationStatistics plain = ActivationStatistics.empty("en", RecordedTensor.ACT, 1, 2, new double[0],
                 Map.of(), null, null);
-        assertThrows(IllegalStateException.class, () -> ActProb.select(List.of(plain), 90, 0.5));
+        assertThrows(IllegalStateException.class,
+                () -> ActProb.select(ActivationProbabilities.relevance(List.of(plain)), 90, 0.5));
     }
 
     @Test

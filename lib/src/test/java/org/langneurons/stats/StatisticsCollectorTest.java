@@ -59,9 +59,9 @@ class StatisticsCollectorTest {
         return out;
     }
 
-    static StatisticsCollector.Settings settings(RecordedTensor tensor) {
-        return StatisticsCollector.Settings.defaults().withTensor(tensor).withBatchSize(BATCH)
-                .withPercentiles(5, 50, 90).withCheckpointEvery(1);
+    static StatisticsSettings settings(RecordedTensor tensor) {
+        return StatisticsSettings.builder().tensor(tensor).batchSize(BATCH).percentiles(5, 50, 90)
+                .checkpointEvery(1).build();
     }
 
     @ParameterizedTest
@@ -121,20 +121,20 @@ class StatisticsCollectorTest {
         }
         assertEquals(tokens, s.tokens());
         assertEquals(3, s.batches());
-        assertArrayEquals(overZero, s.overZero());
-        assertArrayEquals(min, s.min());
-        assertArrayEquals(max, s.max());
-        assertArrayEquals(sum, s.sum(), 1e-9);
+        assertArrayEquals(overZero, s.overZero().toLongArray());
+        assertArrayEquals(min, s.min().toFloatArray());
+        assertArrayEquals(max, s.max().toFloatArray());
+        assertArrayEquals(sum, s.sum().toDoubleArray(), 1e-9);
         for (int p = 0; p < 3; p++) {
-            assertArrayEquals(pct[p], s.percentileSum(ps[p]), 1e-9);
+            assertArrayEquals(pct[p], s.percentileSum(ps[p]).toDoubleArray(), 1e-9);
         }
         // the derived quantities
-        float[][] prob = s.activationProbability();
-        assertEquals((float) overZero[neurons + 5] / tokens, prob[1][5]);
-        assertEquals(sum[7] / tokens, s.mean()[0][7], 1e-12);
-        assertEquals(pct[2][9] / 3, s.batchMeanPercentile(90)[0][9], 1e-12);
+        NeuronGrid prob = s.activationProbability();
+        assertEquals((float) overZero[neurons + 5] / tokens, (float) prob.get(1, 5));
+        assertEquals(sum[7] / tokens, s.mean().get(0, 7), 1e-12);
+        assertEquals(pct[2][9] / 3, s.batchMeanPercentile(90).get(0, 9), 1e-12);
         if (tensor == RecordedTensor.ACT) {
-            for (float v : s.min()) {
+            for (float v : s.min().toFloatArray()) {
                 assertTrue(v >= -0.2785f, "SiLU is bounded below by -0.2785: " + v);
             }
         }
@@ -145,7 +145,8 @@ class StatisticsCollectorTest {
         List<long[]> ws = windows(7, 11);
         PercentileSketch sketch = PercentileSketch.defaults();
         ActivationStatistics s = StatisticsCollector.collectWindows(model, "en", ws,
-                settings(RecordedTensor.GATE).withSketch(sketch), null, StatisticsCollector.Progress.NONE);
+                settings(RecordedTensor.GATE).toBuilder().sketch(sketch).build(), null,
+                StatisticsCollector.Progress.NONE);
         int layers = model.config().layers(), neurons = model.config().neuronsPerLayer(), n = layers * neurons;
         // every real position's gate values, per neuron, on the host
         List<List<Float>> values = new ArrayList<>();
@@ -184,7 +185,7 @@ class StatisticsCollectorTest {
                 assertEquals(expected, below[e * n + j], "neuron " + j + ", edge " + e);
             }
         }
-        double[][] p90 = s.globalPercentile(90);
+        double[][] p90 = s.globalPercentile(90).toRows();
         for (int j = 0; j < n; j++) {
             double[] sorted = values.get(j).stream().mapToDouble(Float::doubleValue).sorted().toArray();
             double exact = sorted[(int) Math.round(0.9 * (sorted.length - 1))];
@@ -199,7 +200,8 @@ class StatisticsCollectorTest {
     void includingPaddingCountsEveryPosition() {
         List<long[]> ws = windows(4, 2);
         ActivationStatistics s = StatisticsCollector.collectWindows(model, "en", ws,
-                settings(RecordedTensor.ACT).withIncludePadding(true), null, StatisticsCollector.Progress.NONE);
+                settings(RecordedTensor.ACT).toBuilder().includePadding(true).build(), null,
+                StatisticsCollector.Progress.NONE);
         long expected = 3L * ws.subList(0, 3).stream().mapToInt(w -> w.length).max().orElseThrow()
                 + ws.get(3).length;
         assertEquals(expected, s.tokens());
@@ -208,7 +210,7 @@ class StatisticsCollectorTest {
     @Test
     void partialRunsMergeIntoOneRun() {
         List<long[]> ws = windows(9, 3);
-        var st = settings(RecordedTensor.ACT).withSketch(PercentileSketch.defaults());
+        var st = settings(RecordedTensor.ACT).toBuilder().sketch(PercentileSketch.defaults()).build();
         ActivationStatistics whole = StatisticsCollector.collectWindows(model, "fr", ws, st, null,
                 StatisticsCollector.Progress.NONE);
         ActivationStatistics a = StatisticsCollector.collectWindows(model, "fr", ws.subList(0, 6), st, null,
@@ -218,11 +220,12 @@ class StatisticsCollectorTest {
         ActivationStatistics merged = a.merge(b);
         assertEquals(whole.tokens(), merged.tokens());
         assertEquals(whole.batches(), merged.batches());
-        assertArrayEquals(whole.overZero(), merged.overZero());
-        assertArrayEquals(whole.min(), merged.min());
-        assertArrayEquals(whole.max(), merged.max());
-        assertArrayEquals(whole.sum(), merged.sum(), 1e-9);
-        assertArrayEquals(whole.percentileSum(90), merged.percentileSum(90), 1e-9);
+        assertArrayEquals(whole.overZero().toLongArray(), merged.overZero().toLongArray());
+        assertArrayEquals(whole.min().toFloatArray(), merged.min().toFloatArray());
+        assertArrayEquals(whole.max().toFloatArray(), merged.max().toFloatArray());
+        assertArrayEquals(whole.sum().toDoubleArray(), merged.sum().toDoubleArray(), 1e-9);
+        assertArrayEquals(whole.percentileSum(90).toDoubleArray(), merged.percentileSum(90).toDoubleArray(),
+                1e-9);
         assertArrayEquals(whole.sketchBelow(), merged.sketchBelow(), "sketch counts merge exactly");
         var e = assertThrows(IllegalArgumentException.class, () -> a.merge(
                 StatisticsCollector.collectWindows(model, "en", ws, st, null, StatisticsCollector.Progress.NONE)));
@@ -258,14 +261,14 @@ class StatisticsCollectorTest {
         assertTrue(unbroken.sameValues(again));
         // other settings on the same file are refused, naming it
         var e = assertThrows(IllegalArgumentException.class, () -> StatisticsCollector.collectWindows(model, "vi",
-                ws, st.withSeed(9), out, StatisticsCollector.Progress.NONE));
+                ws, st.toBuilder().seed(9).build(), out, StatisticsCollector.Progress.NONE));
         assertTrue(e.getMessage().startsWith(out.toString()), e.getMessage());
     }
 
     @Test
     void aStopRequestCheckpointsTheBatchesDoneAndTheSameCallResumes(@TempDir Path dir) {
         List<long[]> ws = windows(10, 4);          // 4 batches, no periodic checkpoint among them
-        var st = settings(RecordedTensor.ACT).withCheckpointEvery(100);
+        var st = settings(RecordedTensor.ACT).toBuilder().checkpointEvery(100).build();
         ActivationStatistics unbroken = StatisticsCollector.collectWindows(model, "ta", ws, st, null,
                 StatisticsCollector.Progress.NONE);
         Path out = dir.resolve("ta.safetensors");
@@ -318,13 +321,13 @@ class StatisticsCollectorTest {
         var st = settings(RecordedTensor.GATE);
         ActivationStatistics first = StatisticsCollector.collectWindows(model, "hi", ws, st, null,
                 StatisticsCollector.Progress.NONE);
-        float[] thr = StatisticsCollector.thresholds(first, 90);
+        NeuronGrid thr = StatisticsCollector.thresholds(first, 90);
         ActivationStatistics unbroken = StatisticsCollector.collectWindows(model, "hi", ws, st, thr, null,
                 StatisticsCollector.Progress.NONE);
         // the relevance of a neuron is the mean over batches of the fraction above its threshold: within [0, 1],
         // and near 0.1 on average for the batches' own 90th percentile
         double mean = 0;
-        for (double[] layer : unbroken.relevance()) {
+        for (double[] layer : unbroken.relevance().toRows()) {
             for (double r : layer) {
                 assertTrue(r >= 0 && r <= 1, "relevance " + r);
                 mean += r / (layer.length * unbroken.layers());
@@ -342,10 +345,10 @@ class StatisticsCollectorTest {
         ActivationStatistics resumed = StatisticsCollector.collectWindows(model, "hi", ws, st, thr, out,
                 StatisticsCollector.Progress.NONE);
         assertTrue(unbroken.sameValues(resumed));
-        assertArrayEquals(thr, ActivationStatistics.load(out).thresholds());
+        assertArrayEquals(thr.toFloatArray(), ActivationStatistics.load(out).thresholds().toFloatArray());
         // other thresholds on the same file are refused
-        float[] other = thr.clone();
-        other[0] += 1;
+        NeuronGrid other = NeuronGrid.compute(thr.layers(), thr.neurons(),
+                j -> j == 0 ? thr.get(0) + 1 : thr.get(j));
         assertThrows(IllegalArgumentException.class, () -> StatisticsCollector.collectWindows(model, "hi", ws, st,
                 other, out, StatisticsCollector.Progress.NONE));
     }
@@ -374,8 +377,7 @@ class StatisticsCollectorTest {
     @Test
     void perDocumentWindowsAreShuffledCutAndBudgeted() throws Exception {
         // each document cut on its own; the budget cuts the last window
-        var st = StatisticsCollector.Settings.defaults().withMaxLength(4).withTokenBudget(10).withSeed(5)
-                .withPacked(false);
+        var st = StatisticsSettings.builder().maxLength(4).tokenBudget(10).seed(5).packed(false).build();
         try (var tok = TextTokenizer.load(LanguageModel.defaultModelDirectory().resolve("tokenizer.json"))) {
             List<String> docs = List.of("the first document is here", "a second one", "and a third text");
             List<long[]> w = StatisticsCollector.windows(tok, docs, st, 2);
@@ -402,13 +404,13 @@ class StatisticsCollectorTest {
                 stream.add(2L);
             }
             assertTrue(stream.size() > 12, "the documents give more tokens than the budget");
-            var st = StatisticsCollector.Settings.defaults().withMaxLength(5).withTokenBudget(12).withSeed(5);
+            var st = StatisticsSettings.builder().maxLength(5).tokenBudget(12).seed(5).build();
             List<long[]> w = StatisticsCollector.windows(tok, docs, st, 2);
             assertEquals(List.of(5, 5, 2), w.stream().map(x -> x.length).toList(), "full windows, then the rest");
             assertEquals(stream.subList(0, 12), w.stream().flatMapToLong(Arrays::stream).boxed().toList());
             assertEquals(1, w.get(0)[0], "the stream starts with the first document's BOS");
 
-            var all = StatisticsCollector.Settings.defaults().withMaxLength(5).withSeed(5);
+            var all = StatisticsSettings.builder().maxLength(5).seed(5).build();
             List<long[]> whole = StatisticsCollector.windows(tok, docs, all, -1);
             assertEquals(stream.stream().filter(id -> id != 2).toList(),
                     whole.stream().flatMapToLong(Arrays::stream).boxed().toList(), "no separator when negative");

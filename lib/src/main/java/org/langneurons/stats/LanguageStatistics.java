@@ -1,0 +1,108 @@
+package org.langneurons.stats;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The statistics of several languages of one model, in language order: what a statistics folder holds and what
+ * every selection method starts from.
+ *
+ * <pre>{@code
+ * LanguageStatistics stats = StatisticsDirectory.at(Path.of("stats")).load(List.of("en", "fr"));
+ * ActivationStatistics fr = stats.get("fr");
+ * ActivationProbabilities p = stats.activationProbabilities();   // LAPE's input
+ * }</pre>
+ */
+public final class LanguageStatistics {
+    private final Map<String, ActivationStatistics> byLanguage;
+
+    private LanguageStatistics(Map<String, ActivationStatistics> byLanguage) {
+        this.byLanguage = byLanguage;
+    }
+
+    /**
+     * The statistics given, in order.
+     *
+     * @throws IllegalArgumentException when a language appears twice or the shapes differ (not one model)
+     */
+    public static LanguageStatistics of(List<ActivationStatistics> stats) {
+        if (stats.isEmpty()) {
+            throw new IllegalArgumentException("no statistics: at least one language is needed");
+        }
+        Map<String, ActivationStatistics> m = new LinkedHashMap<>();
+        ActivationStatistics first = stats.get(0);
+        for (ActivationStatistics s : stats) {
+            if (s.layers() != first.layers() || s.neurons() != first.neurons()) {
+                throw new IllegalArgumentException("statistics of " + s.language() + " are " + s.layers() + " x "
+                        + s.neurons() + ", those of " + first.language() + " " + first.layers() + " x "
+                        + first.neurons() + ": not one model");
+            }
+            if (m.put(s.language(), s) != null) {
+                throw new IllegalArgumentException("statistics of " + s.language() + " given twice");
+            }
+        }
+        return new LanguageStatistics(m);
+    }
+
+    /** The languages, in order. */
+    public List<String> languages() {
+        return List.copyOf(byLanguage.keySet());
+    }
+
+    /** The statistics of {@code language}. */
+    public ActivationStatistics get(String language) {
+        ActivationStatistics s = byLanguage.get(language);
+        if (s == null) {
+            throw new IllegalArgumentException("no statistics of " + language + " (have: " + languages() + ")");
+        }
+        return s;
+    }
+
+    /** Whether {@code language} has statistics here. */
+    public boolean has(String language) {
+        return byLanguage.containsKey(language);
+    }
+
+    /** All statistics, in language order. */
+    public List<ActivationStatistics> list() {
+        return List.copyOf(byLanguage.values());
+    }
+
+    /** The statistics of {@code languages} only, in that order. */
+    public LanguageStatistics only(List<String> languages) {
+        List<ActivationStatistics> out = new ArrayList<>();
+        languages.forEach(l -> out.add(get(l)));
+        return of(out);
+    }
+
+    /**
+     * The statistics of those of {@code wanted} that are here, in this collection's order; all of them when none
+     * is (e.g. a few languages to plot, whatever languages a run has).
+     */
+    public LanguageStatistics subset(List<String> wanted) {
+        List<ActivationStatistics> some = list().stream().filter(s -> wanted.contains(s.language())).toList();
+        return some.isEmpty() ? this : of(some);
+    }
+
+    /** Token positions counted over all languages. */
+    public long tokens() {
+        return byLanguage.values().stream().mapToLong(ActivationStatistics::tokens).sum();
+    }
+
+    /** LAPE's input: P(value > 0) of every neuron per language, in float32 as Tang et al. divide. */
+    public ActivationProbabilities activationProbabilities() {
+        return ActivationProbabilities.aboveZero(list().stream().map(ActivationStatistics::counts).toList());
+    }
+
+    /** Activation Probability p's input: the relevance of every neuron per language (relevance passes only). */
+    public ActivationProbabilities relevanceProbabilities() {
+        return ActivationProbabilities.relevance(list());
+    }
+
+    @Override
+    public String toString() {
+        return "LanguageStatistics" + languages();
+    }
+}
