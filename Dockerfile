@@ -31,7 +31,7 @@ COPY notebooks notebooks
 # env/allocator.sh), plotly.js into the cache.
 RUN mvn -B -q --no-transfer-progress package -DskipTests \
     && bash env/install-kernel.sh \
-    && java -cp lib/target/langneurons.jar org.langneurons.notebook.Plotly \
+    && java -cp lib/target/langneurons.jar org.langneurons.report.Plotly \
     && rm -rf /root/.m2
 
 ENV LANGNEURONS_OUT=/out

@@ -1,19 +1,21 @@
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Split;
 import org.langneurons.eval.LanguageQuality;
 import org.langneurons.eval.PerplexityChange;
-import org.langneurons.intervention.Intervention;
+import org.langneurons.eval.PerplexityEvaluation;
+import org.langneurons.eval.RandomControl;
+import org.langneurons.intervention.InterventionValue;
 import org.langneurons.model.LanguageModel;
+import org.langneurons.model.LoadOptions;
 import org.langneurons.neurons.Lape;
 import org.langneurons.neurons.NeuronSet;
-import org.langneurons.stats.ActivationCounts;
 import org.langneurons.stats.ActivationStatistics;
+import org.langneurons.stats.LanguageStatistics;
 import org.langneurons.stats.StatisticsCollector;
+import org.langneurons.stats.StatisticsSettings;
 
 /**
  * How language-specific the embedded default model's neurons are (the check of the default-model issue): LAPE on the
@@ -31,40 +33,32 @@ public class DefaultNeurons {
         int draws = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         Corpus corpus = Corpus.openDefault();
         List<String> langs = corpus.languages();
-        try (LanguageModel model = dir.equals("default") ? LanguageModel.defaultModel()
-                : LanguageModel.load(Path.of(dir))) {
+        try (LanguageModel model = LanguageModel.open(dir, LoadOptions.defaults())) {
             long t0 = System.nanoTime();
-            List<ActivationCounts> counts = new ArrayList<>();
-            var settings = StatisticsCollector.Settings.defaults().withTokenBudget(100_000).withMaxLength(256)
-                    .withBatchSize(16).withPercentiles();
-            long tokens = 0;
+            var settings = StatisticsSettings.builder().tokenBudget(100_000).maxLength(256).batchSize(16)
+                    .percentiles().build();
+            List<ActivationStatistics> stats = new ArrayList<>();
             for (String lang : langs) {
-                ActivationStatistics s = StatisticsCollector.collect(model, lang,
-                        corpus.documents(lang, Split.IDENTIFICATION), settings, null,
-                        StatisticsCollector.Progress.NONE);
-                tokens += s.tokens();
-                counts.add(s.counts());
+                stats.add(StatisticsCollector.collect(model, lang, corpus.documents(lang, Split.IDENTIFICATION),
+                        settings, null, StatisticsCollector.Progress.NONE));
             }
-            System.out.printf("statistics: %,d tokens in %.1f s%n", tokens, (System.nanoTime() - t0) / 1e9);
-            NeuronSet lape = Lape.tang(ActivationCounts.probabilities(counts), langs,
-                    new Lape.Settings(rate, 0.95, 0.95));
+            LanguageStatistics all = LanguageStatistics.of(stats);
+            System.out.printf("statistics: %,d tokens in %.1f s%n", all.tokens(), (System.nanoTime() - t0) / 1e9);
+            NeuronSet lape = Lape.tang(all.activationProbabilities(), new Lape.Settings(rate, 0.95, 0.95));
             System.out.println(lape);
             StringBuilder layers = new StringBuilder("per layer:");
             for (int l = 0; l < lape.layers(); l++) {
                 layers.append(' ').append(lape.unionOfLanguages(l).length);
             }
             System.out.println(layers);
-            Map<String, List<String>> texts = new LinkedHashMap<>();
-            for (String lang : langs) {
-                texts.put(lang, LanguageQuality.firstCharacters(corpus.documents(lang, Split.VALIDATION), chars));
-            }
+            Map<String, List<String>> texts = LanguageQuality.firstCharacters(
+                    Corpus.texts(null, langs, Split.VALIDATION), chars);
             t0 = System.nanoTime();
-            PerplexityChange m = PerplexityChange.deactivation(model, lape, texts, 256, 16,
-                    PerplexityChange.Progress.NONE);
+            PerplexityEvaluation evaluation = PerplexityEvaluation.prepare(model, texts, 256, 16);
+            PerplexityChange m = evaluation.deactivation(lape, PerplexityChange.Progress.NONE);
             System.out.printf("PPL change matrix in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            PerplexityChange.Control control = PerplexityChange.randomControl(model, lape, texts,
-                    (set, lang) -> Intervention.set(set, lang, 0f), draws, 256, 16, PerplexityChange.Progress.NONE,
-                    "zero");
+            RandomControl control = evaluation.randomControl(lape, InterventionValue.ZERO, null, draws,
+                    PerplexityChange.Progress.NONE);
             double[] own = m.ownMinusOthers();
             System.out.println("lang neurons  base PPL   own change  others' mean   random own (95% CI)");
             for (int i = 0; i < langs.size(); i++) {
@@ -73,12 +67,6 @@ public class DefaultNeurons {
                         lape.count(langs.get(i)), m.baselinePerplexity()[i], m.ppxc()[i][i], others,
                         control.own()[i], control.low()[i], control.high()[i]);
             }
-            int beyondRandom = 0;
-            for (int i = 0; i < langs.size(); i++) {
-                if (m.ppxc()[i][i] > control.high()[i]) {
-                    beyondRandom++;
-                }
-            }
             int randomOwn = 0;
             for (PerplexityChange r : control.matrices()) {
                 randomOwn += r.languagesHurtMostThemselves();
@@ -86,7 +74,7 @@ public class DefaultNeurons {
             System.out.printf("own language hurt more than the others' mean: LAPE %d of %d, random %.1f of %d "
                     + "(mean of %d draws); own change above the random 95%% CI: %d of %d%n",
                     m.languagesHurtMostThemselves(), langs.size(), randomOwn / (double) draws, langs.size(), draws,
-                    beyondRandom, langs.size());
+                    control.aboveInterval(m), langs.size());
         }
     }
 }

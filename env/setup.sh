@@ -32,6 +32,6 @@ fi
 
 mvn -B -q package -DskipTests
 bash env/install-kernel.sh >/dev/null
-java -cp lib/target/langneurons.jar org.langneurons.notebook.Plotly >/dev/null   # plotly.js into the cache
+java -cp lib/target/langneurons.jar org.langneurons.report.Plotly >/dev/null   # plotly.js into the cache
 bash env/test-tokenizers.sh >/dev/null
 echo "set up: kernel spec 'langneurons' ($(jupyter --data-dir)/kernels/langneurons), lib/target/langneurons.jar" >&2

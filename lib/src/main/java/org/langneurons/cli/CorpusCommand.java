@@ -9,6 +9,7 @@ import org.langneurons.corpus.Language;
 import org.langneurons.corpus.Split;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code corpus}: the multilingual text corpus; {@code corpus build} makes one from registry packages. */
@@ -46,10 +47,8 @@ final class CorpusCommand implements Runnable {
                         + "(default: ~/.cache/langneurons/corpus-sources).")
         Path cache;
 
-        @Option(names = "--langs", defaultValue = "all", paramLabel = "L,L",
-                description = "Languages: codes (en,fr,es,vi,id,ja,zh,bn,hi,ta,te,mr,ur,kn,ml,pa) or set1, set6, "
-                        + "all (default: ${DEFAULT-VALUE}).")
-        String langs;
+        @Mixin
+        LanguageOptions langs;
 
         @Option(names = "--cap-chars", defaultValue = "100000", paramLabel = "N",
                 description = "Most characters of validation and of identification per language "
@@ -65,12 +64,7 @@ final class CorpusCommand implements Runnable {
 
         @Override
         public void run() {
-            List<Language> languages;
-            try {
-                languages = Language.parseList(langs);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--langs: " + e.getMessage());
-            }
+            List<Language> languages = langs.languages();
             Path cacheDir = cache != null ? cache
                     : Path.of(System.getProperty("user.home"), ".cache", "langneurons", "corpus-sources");
             CorpusBuilder builder = new CorpusBuilder(cacheDir, quiet ? m -> { } : System.err::println);

@@ -1,18 +1,18 @@
 package org.langneurons.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.langneurons.corpus.Language;
 import org.langneurons.neurons.ActProb;
 import org.langneurons.neurons.Lape;
 import org.langneurons.neurons.NeuronSet;
 import org.langneurons.neurons.RandomNeurons;
 import org.langneurons.neurons.TangFiles;
 import org.langneurons.stats.ActivationCounts;
-import org.langneurons.stats.ActivationStatistics;
+import org.langneurons.stats.ActivationProbabilities;
+import org.langneurons.stats.StatisticsDirectory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code identify}: language-specific neurons from statistics, written as neurons.json. */
@@ -33,12 +33,12 @@ final class IdentifyCommand implements Runnable {
             description = "Tang et al.'s activation files instead of --stats, one per language of --langs.")
     List<Path> tangActivations;
 
-    @Option(names = "--langs", required = true, paramLabel = "L,L", description = "Languages, in order.")
-    String langs;
+    @Mixin
+    LanguageOptions languages;
 
-    @Option(names = "--method", defaultValue = "lape", description = "lape, lape-mondal, actprob or random "
-            + "(default: ${DEFAULT-VALUE}).")
-    String method;
+    @Option(names = "--method", defaultValue = "lape", converter = Method.Converter.class,
+            description = "lape, lape-mondal, actprob or random (default: ${DEFAULT-VALUE}).")
+    Method method;
 
     @Option(names = "--top-rate", defaultValue = "0.01", description = "LAPE (default: ${DEFAULT-VALUE}).")
     double topRate;
@@ -66,44 +66,60 @@ final class IdentifyCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "neurons.json to write.")
     Path out;
 
+    /** The selection methods. */
+    enum Method {
+        LAPE("lape"),
+        LAPE_MONDAL("lape-mondal"),
+        ACTPROB("actprob"),
+        RANDOM("random");
+
+        private final String label;
+
+        Method(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+
+        /** Converts lape, lape-mondal, actprob or random. */
+        static final class Converter extends Converters.ByWord<Method> {
+            Converter() {
+                super(Method.class);
+            }
+        }
+    }
+
     @Override
     public void run() {
-        List<String> languages;
-        try {
-            languages = Language.parseCodes(langs);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--langs: " + e.getMessage());
-        }
+        List<String> langs = languages.codes();
         if ((stats == null) == (tangActivations == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "give exactly one of --stats and --tang-activations");
         }
         NeuronSet set = switch (method) {
-            case "lape", "lape-mondal" -> {
-                float[][][] p = ActivationCounts.probabilities(counts(languages));
+            case LAPE, LAPE_MONDAL -> {
+                ActivationProbabilities p = ActivationProbabilities.aboveZero(counts(langs));
                 Lape.Settings s = new Lape.Settings(topRate, filterRate, barRatio);
-                yield method.equals("lape") ? Lape.tang(p, languages, s) : Lape.mondal(p, languages, s);
+                yield method == Method.LAPE ? Lape.tang(p, s) : Lape.mondal(p, s);
             }
-            case "actprob" -> {
+            case ACTPROB -> {
                 if (stats == null) {
                     throw new CommandLine.ParameterException(spec.commandLine(),
                             "actprob needs --stats from `stats --relevance P` (Tang's files hold counts only)");
                 }
-                List<ActivationStatistics> passes = new ArrayList<>();
-                for (String lang : languages) {
-                    passes.add(ActivationStatistics.load(stats.resolve(lang + ".relevance.safetensors")));
-                }
-                yield ActProb.select(passes, percentile, rate);
+                yield ActProb.select(StatisticsDirectory.at(stats).loadRelevance(langs).relevanceProbabilities(),
+                        percentile, rate);
             }
-            case "random" -> {
-                if (tangActivations != null && tangActivations.size() != languages.size()) {
-                    counts(languages);      // the same error as the other methods for a count mismatch
+            case RANDOM -> {
+                if (tangActivations != null && tangActivations.size() != langs.size()) {
+                    counts(langs);      // the same error as the other methods for a count mismatch
                 }
-                ActivationCounts first = counts(languages.subList(0, 1)).get(0);
-                yield RandomNeurons.draw(languages, first.layers(), first.neurons(), perLayer, seed);
+                ActivationCounts first = counts(langs.subList(0, 1)).get(0);
+                yield RandomNeurons.draw(langs, first.layers(), first.neurons(), perLayer, seed);
             }
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--method must be lape, lape-mondal, actprob or random, got " + method);
         };
         set.save(out);
         NeuronsCommand.printCounts(set);
@@ -111,15 +127,12 @@ final class IdentifyCommand implements Runnable {
     }
 
     /** The counts of the first languages of --langs (files are matched to languages by position). */
-    private List<ActivationCounts> counts(List<String> languages) {
+    private List<ActivationCounts> counts(List<String> langs) {
         if (tangActivations != null) {
             return TangFiles.readActivations(tangActivations.subList(0, Math.min(tangActivations.size(),
-                    languages.size())), languages);
+                    langs.size())), langs);
         }
-        List<ActivationCounts> out = new ArrayList<>();
-        for (String lang : languages) {
-            out.add(ActivationStatistics.load(stats.resolve(lang + ".safetensors")).counts());
-        }
-        return out;
+        StatisticsDirectory dir = StatisticsDirectory.at(stats);
+        return langs.stream().map(l -> dir.statistics(l).counts()).toList();
     }
 }

@@ -1,12 +1,11 @@
 package org.langneurons.cli;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import java.io.PrintStream;
 
 /** JSON output: small objects through Gson, large float tensors written directly without boxing. */
 final class Json {
-    static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
+    static final Gson GSON = org.langneurons.report.JsonFiles.GSON;
 
     private Json() {
     }

@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 @Command(name = "langneurons", mixinStandardHelpOptions = true, version = "langneurons 0.1.0",
         description = "Find, steer and fine-tune the language-specific neurons of decoder-only LLMs.",
         subcommands = {InfoCommand.class, LogitsCommand.class, ActivationsCommand.class, GenerateCommand.class,
-            PerplexityCommand.class, BenchCommand.class, TokenizerCommand.class, TrainCommand.class, EvaluateCommand.class, PplChangeCommand.class, SteerCommand.class, CorpusCommand.class, StatsCommand.class, IdentifyCommand.class, NeuronsCommand.class, CommandLine.HelpCommand.class})
+            PerplexityCommand.class, BenchCommand.class, TokenizerCommand.class, TrainCommand.class,
+            EvaluateCommand.class, PplChangeCommand.class, SteerCommand.class, CorpusCommand.class,
+            StatsCommand.class, IdentifyCommand.class, NeuronsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override
@@ -21,7 +23,7 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit status. */
     public static int run(String... args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             commandLine.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             if (System.getenv("LANGNEURONS_DEBUG") != null) {

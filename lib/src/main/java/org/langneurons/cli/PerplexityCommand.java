@@ -27,11 +27,8 @@ final class PerplexityCommand implements Runnable {
     @Option(names = "--text-file", required = true, paramLabel = "F", description = "UTF-8 text, one document a line.")
     Path textFile;
 
-    @Option(names = "--max-length", defaultValue = "512", description = "Window in tokens (default: ${DEFAULT-VALUE}).")
-    int maxLength;
-
-    @Option(names = "--batch-size", defaultValue = "8", description = "Windows per forward (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    WindowOptions windows;
 
     @Option(names = "--json", description = "Print {tokens, characters, mean_nll, perplexity, bits_per_character}.")
     boolean json;
@@ -40,7 +37,7 @@ final class PerplexityCommand implements Runnable {
     public void run() {
         List<String> documents = readDocuments(textFile);
         try (LanguageModel model = options.load()) {
-            Perplexity p = model.perplexity(documents, maxLength, batchSize);
+            Perplexity p = model.perplexity(documents, windows.maxLength, windows.batchSize);
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("tokens", p.tokens());

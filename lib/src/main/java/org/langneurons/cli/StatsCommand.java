@@ -1,16 +1,9 @@
 package org.langneurons.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.BooleanSupplier;
-import org.langneurons.corpus.Corpus;
-import org.langneurons.corpus.Language;
 import org.langneurons.corpus.Split;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.notebook.Display;
@@ -18,6 +11,8 @@ import org.langneurons.stats.ActivationStatistics;
 import org.langneurons.stats.PercentileSketch;
 import org.langneurons.stats.RecordedTensor;
 import org.langneurons.stats.StatisticsCollector;
+import org.langneurons.stats.StatisticsDirectory;
+import org.langneurons.stats.StatisticsSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,18 +33,17 @@ import picocli.CommandLine.Option;
                 + "gives the statistics (and the batch-mean P-th percentile thresholds), the second the relevance "
                 + "(OUT/LANG.relevance.safetensors), which `identify --method actprob` reads."})
 final class StatsCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Mixin
     ModelOptions options;
 
-    @Option(names = "--corpus", paramLabel = "DIR", description = "Text per language (default: embedded).")
-    Path corpus;
+    @Mixin
+    CorpusOptions corpus;
 
-    @Option(names = "--langs", defaultValue = "all", paramLabel = "L,L",
-            description = "Language codes, or set1, set6, all (default: ${DEFAULT-VALUE}).")
-    String langs;
+    @Mixin
+    LanguageOptions languages;
+
+    @Mixin
+    WindowOptions windows;
 
     @Option(names = "--tokens-per-lang", defaultValue = "1000000", paramLabel = "N",
             description = "Token budget per language (default: ${DEFAULT-VALUE}).")
@@ -58,24 +52,19 @@ final class StatsCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the statistics go.")
     Path out;
 
-    @Option(names = "--tensor", defaultValue = "act", paramLabel = "T",
+    @Option(names = "--tensor", defaultValue = "act", paramLabel = "T", converter = Converters.Tensor.class,
             description = "act (mlp.act, the neurons; Tang et al.) or gate (mlp.gate, pre-activation; Mondal et "
                     + "al.) (default: ${DEFAULT-VALUE}).")
-    String tensor;
+    RecordedTensor tensor;
 
     @Option(names = "--percentiles", defaultValue = "batch-mean", paramLabel = "MODE",
+            converter = PercentileMode.Converter.class,
             description = "batch-mean (per batch, averaged over batches; Mondal et al.) or sketch (also global "
                     + "percentiles over all tokens, within 2%% relative error) (default: ${DEFAULT-VALUE}).")
-    String percentileMode;
+    PercentileMode percentileMode;
 
     @Option(names = "--relevance", paramLabel = "P", description = "Also the Activation Probability P stage 2.")
     Double relevance;
-
-    @Option(names = "--max-length", defaultValue = "512", description = "Tokens per window (default: ${DEFAULT-VALUE}).")
-    int maxLength;
-
-    @Option(names = "--batch-size", defaultValue = "8", description = "Windows per forward (default: ${DEFAULT-VALUE}).")
-    int batchSize;
 
     @Option(names = "--seed", defaultValue = "0", description = "Shuffle seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -88,68 +77,69 @@ final class StatsCommand implements Runnable {
                     + "context), instead of one packed stream.")
     boolean perDocument;
 
-    @Option(names = "--checkpoint-every", defaultValue = "50",
+    @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "N",
             description = "Batches between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
     @Option(names = "--quiet", description = "No progress display.")
     boolean quiet;
 
+    /** How percentiles are kept: per batch only, or also over all tokens. */
+    enum PercentileMode {
+        BATCH_MEAN("batch-mean"),
+        SKETCH("sketch");
+
+        private final String label;
+
+        PercentileMode(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+
+        /** Converts batch-mean or sketch. */
+        static final class Converter extends Converters.ByWord<PercentileMode> {
+            Converter() {
+                super(PercentileMode.class);
+            }
+        }
+    }
+
     @Override
     public void run() {
-        List<String> languages;
-        StatisticsCollector.Settings settings;
+        List<String> langs = languages.codes();
+        StatisticsSettings settings;
         try {
-            languages = Language.parseCodes(langs);
-            settings = StatisticsCollector.Settings.defaults().withTensor(RecordedTensor.parse(tensor))
-                    .withTokenBudget(tokens).withMaxLength(maxLength).withBatchSize(batchSize).withSeed(seed)
-                    .withIncludePadding(includePadding).withPacked(!perDocument).withCheckpointEvery(checkpointEvery)
-                    .withSketch(switch (percentileMode) {
-                        case "batch-mean" -> null;
-                        case "sketch" -> PercentileSketch.defaults();
-                        default -> throw new IllegalArgumentException("--percentiles must be batch-mean or sketch, "
-                                + "got " + percentileMode);
-                    });
+            settings = StatisticsSettings.builder().tensor(tensor).tokenBudget(tokens).maxLength(windows.maxLength)
+                    .batchSize(windows.batchSize).seed(seed).includePadding(includePadding).packed(!perDocument)
+                    .checkpointEvery(checkpointEvery)
+                    .sketch(percentileMode == PercentileMode.SKETCH ? PercentileSketch.defaults() : null).build();
             if (relevance != null && !(relevance > 0 && relevance < 100)) {
                 throw new IllegalArgumentException("--relevance must be a percentile in (0, 100), got " + relevance);
             }
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new CommandLine.ParameterException(languages.spec.commandLine(), e.getMessage());
         }
-        if (relevance != null && java.util.Arrays.stream(settings.percentiles()).noneMatch(p -> p == relevance)) {
-            double[] ps = java.util.Arrays.copyOf(settings.percentiles(), settings.percentiles().length + 1);
-            ps[ps.length - 1] = relevance;
-            settings = settings.withPercentiles(ps);
-        }
-        Map<String, List<String>> texts = Corpus.texts(corpus, languages, Split.IDENTIFICATION);
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot create " + out + ": " + e.getMessage(), e);
-        }
+        Map<String, List<String>> texts = corpus.texts(langs, Split.IDENTIFICATION);
+        StatisticsDirectory dir = StatisticsDirectory.at(out);
         // Ctrl-C or a kill: the batch in progress finishes and is checkpointed before the JVM exits.
         try (StopOnExit exit = new StopOnExit()) {
             Progress progress = new Progress(quiet, exit::requested);
             try (LanguageModel model = options.load()) {
                 System.out.printf("%-6s %12s %10s %12s%n", "lang", "tokens", "batches", "mean P(>0)");
-                for (String lang : languages) {
-                    List<String> docs = texts.get(lang);
-                    List<String> first = docs, second = null;
-                    if (relevance != null) {
-                        List<String> shuffled = new ArrayList<>(docs);
-                        Collections.shuffle(shuffled, new Random(seed));
-                        first = shuffled.subList(0, shuffled.size() / 2);
-                        second = shuffled.subList(shuffled.size() / 2, shuffled.size());
-                    }
-                    ActivationStatistics s = StatisticsCollector.collect(model, lang, first, settings,
-                            out.resolve(lang + ".safetensors"), progress);
-                    progress.done();
-                    print(s);
-                    if (second != null) {
-                        ActivationStatistics r = StatisticsCollector.collectRelevance(model, s, relevance, second,
-                                settings, out.resolve(lang + ".relevance.safetensors"), progress);
+                for (String lang : langs) {
+                    if (relevance == null) {
+                        print(dir.collect(model, lang, texts.get(lang), settings, progress));
                         progress.done();
-                        print(r);
+                    } else {
+                        var passes = dir.collectRelevance(model, lang, texts.get(lang), settings, relevance,
+                                progress);
+                        progress.done();
+                        print(passes.statistics());
+                        print(passes.relevance());
                     }
                 }
             } catch (StatisticsCollector.Stopped e) {
@@ -160,18 +150,9 @@ final class StatsCommand implements Runnable {
     }
 
     private static void print(ActivationStatistics s) {
-        float[][] p = s.activationProbability();
-        double mean = 0;
-        for (float[] layer : p) {
-            for (float v : layer) {
-                mean += v;
-            }
-        }
-        mean /= (double) s.layers() * s.neurons();
-        System.out.printf("%-6s %,12d %,10d %12.4f%s%n", s.language(), s.tokens(), s.batches(), mean,
-                s.hasRelevance() ? "  (relevance pass)" : "");
+        System.out.printf("%-6s %,12d %,10d %12.4f%s%n", s.language(), s.tokens(), s.batches(),
+                s.meanActivationProbability(), s.hasRelevance() ? "  (relevance pass)" : "");
     }
-
     /** A one-line progress display on standard error: tokens, tokens/s, ETA; stops when {@code stop} says so. */
     static final class Progress implements StatisticsCollector.Progress {
         private final boolean quiet;

@@ -9,8 +9,10 @@ import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Language;
 import org.langneurons.corpus.Split;
 import org.langneurons.eval.LanguageIdentifier;
+import org.langneurons.eval.Prompts;
+import org.langneurons.eval.Steering;
 import org.langneurons.intervention.Intervention;
-import org.langneurons.intervention.Steering;
+import org.langneurons.intervention.InterventionValue;
 import org.langneurons.model.GenerationConfig;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.neurons.NeuronSet;
@@ -33,11 +35,8 @@ final class SteerCommand implements Runnable {
     @Mixin
     ModelOptions options;
 
-    @Option(names = "--neurons", required = true, paramLabel = "FILE", description = "neurons.json")
-    Path neurons;
-
-    @Option(names = "--stats", paramLabel = "DIR", description = "Statistics for --value mean/pN.")
-    Path stats;
+    @Mixin
+    NeuronSetOptions neuronSet;
 
     @Option(names = "--from", required = true, paramLabel = "LANGS",
             description = "Source language(s) switched off, comma-separated, or 'all' (those in --neurons).")
@@ -48,8 +47,9 @@ final class SteerCommand implements Runnable {
     String to;
 
     @Option(names = "--value", defaultValue = "p95", paramLabel = "V",
+            converter = Converters.Value.class,
             description = "What --to's neurons are set to: a number or a statistic (default: ${DEFAULT-VALUE}).")
-    String value;
+    InterventionValue value;
 
     @Option(names = "--prompts", paramLabel = "FILE",
             description = "One prompt a line (one source language only).")
@@ -70,7 +70,7 @@ final class SteerCommand implements Runnable {
 
     @Override
     public void run() {
-        NeuronSet set = NeuronSet.load(neurons);
+        NeuronSet set = neuronSet.requireSet();
         List<String> sources = languages(set, from, false);
         List<String> targets = languages(set, to, true);
         if (prompts != null && sources.size() != 1) {
@@ -78,92 +78,32 @@ final class SteerCommand implements Runnable {
                     + "language, got " + sources);
         }
         Map<String, List<String>> promptsBySource = new LinkedHashMap<>();
-        for (String s : sources) {
-            promptsBySource.put(s, prompts != null ? PerplexityCommand.readDocuments(prompts)
-                    : defaultPrompts(s, promptsPerLanguage));
+        if (prompts != null) {
+            promptsBySource.put(sources.get(0), PerplexityCommand.readDocuments(prompts));
+        } else {
+            promptsBySource.putAll(Prompts.openings(Corpus.texts(null, sources, Split.VALIDATION),
+                    promptsPerLanguage));
         }
-        Map<String, Intervention> on = new LinkedHashMap<>();
-        for (String t : targets) {
-            on.put(t, Intervention.setTo(set, t, value, l -> InterventionOptions.statistics(stats, l,
-                    "--value " + value)));
-        }
-        LanguageIdentifier id = LanguageIdentifier.train(Corpus.openDefault(), Split.IDENTIFICATION);
+        var statsFor = neuronSet.statsFor("--value " + value.label());
+        targets.forEach(t -> Intervention.setTo(set, t, value, statsFor));     // fail early on a bad value
+        LanguageIdentifier id = LanguageIdentifier.embedded();
         try (LanguageModel model = options.load()) {
-            Steering.Matrix m = Steering.matrix(model, promptsBySource, targets,
-                    GenerationConfig.greedy(maxNewTokens), id, (s, t) -> List.of(Intervention.set(set, s, 0f),
-                            on.get(t)));
-            System.out.print(markdown ? markdown(m, value) : table(m, value));
-            for (String s : sources) {
-                for (String t : targets) {
-                    List<String> texts = m.steered().get(s).get(t);
-                    for (int i = 0; i < Math.min(show, texts.size()); i++) {
-                        System.out.println("\n" + s + " -> " + t + "  prompt: " + m.prompts().get(s).get(i)
-                                + "\n  steered: " + texts.get(i) + "  [" + id.identify(texts.get(i)) + "]");
-                    }
-                }
-            }
+            Steering.Matrix m = Steering.sourceTarget(model, set, promptsBySource, targets, value, statsFor,
+                    GenerationConfig.greedy(maxNewTokens), id);
+            System.out.print(markdown ? m.markdown() : m.text(value.label()));
+            System.out.print(m.examplesText(show));
         }
     }
 
-    private List<String> languages(NeuronSet set, String spec, boolean withNeurons) {
+    private List<String> languages(NeuronSet set, String list, boolean withNeurons) {
         List<String> out = new ArrayList<>();
-        for (String l : spec.equals("all") ? set.languages() : Language.parseCodes(spec)) {
+        for (String l : list.equals("all") ? set.languages() : Language.parseCodes(list)) {
             if (!set.languages().contains(l)) {
-                throw new CommandLine.ParameterException(this.spec.commandLine(), "language " + l + " is not in "
-                        + neurons + " " + set.languages());
+                throw new CommandLine.ParameterException(spec.commandLine(), "language " + l + " is not in "
+                        + neuronSet.neurons + " " + set.languages());
             }
-            if (!(spec.equals("all") && withNeurons && set.count(l) == 0)) {
+            if (!(list.equals("all") && withNeurons && set.count(l) == 0)) {
                 out.add(l);
-            }
-        }
-        return out;
-    }
-
-    /** Rows: source; columns: target; cells: share identified as the target, before -> after. */
-    static String table(Steering.Matrix m, String value) {
-        StringBuilder b = new StringBuilder(String.format("share of continuations in the target language, "
-                + "before -> after (target neurons = %s, source neurons = 0)%n%-8s", value, "from\\to"));
-        m.targets().forEach(t -> b.append(String.format("%12s", t)));
-        b.append('\n');
-        for (int s = 0; s < m.sources().size(); s++) {
-            b.append(String.format("%-8s", m.sources().get(s)));
-            for (int t = 0; t < m.targets().size(); t++) {
-                b.append(String.format("%12s", cell(m.before()[s][t], m.after()[s][t])));
-            }
-            b.append('\n');
-        }
-        return b.toString();
-    }
-
-    static String markdown(Steering.Matrix m, String value) {
-        StringBuilder b = new StringBuilder("| from \\ to |");
-        m.targets().forEach(t -> b.append(' ').append(t).append(" |"));
-        b.append("\n|---|");
-        m.targets().forEach(t -> b.append("---:|"));
-        b.append('\n');
-        for (int s = 0; s < m.sources().size(); s++) {
-            b.append("| ").append(m.sources().get(s)).append(" |");
-            for (int t = 0; t < m.targets().size(); t++) {
-                b.append(' ').append(cell(m.before()[s][t], m.after()[s][t])).append(" |");
-            }
-            b.append('\n');
-        }
-        return b.toString();
-    }
-
-    private static String cell(double before, double after) {
-        return Double.isNaN(after) ? "-" : String.format("%.2f->%.2f", before, after);
-    }
-
-    /** The first 24 characters (code points) of the first {@code n} validation documents of {@code lang}. */
-    static List<String> defaultPrompts(String lang, int n) {
-        List<String> out = new ArrayList<>();
-        for (String d : Corpus.openDefault().documents(lang, Split.VALIDATION)) {
-            if (d.codePointCount(0, d.length()) >= 40) {
-                out.add(d.substring(0, d.offsetByCodePoints(0, 24)).strip());
-            }
-            if (out.size() == n) {
-                break;
             }
         }
         return out;

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
  * running on the main thread, and crashes. Open it before the native resources, so that it closes after them.
  *
  * <pre>{@code
- * try (StopOnExit exit = new StopOnExit(); Trainer trainer = new Trainer(...)) {
- *     exit.onRequest(trainer::requestStop);
- *     trainer.train(System.out::println);
+ * try (StopOnExit exit = new StopOnExit(); LanguageModel m = LanguageModel.defaultModel()) {
+ *     exit.onRequest(() -> System.err.println("stopping after the step in progress"));
+ *     boolean stop = exit.requested();     // polled by the long job at its safe points
  * }
  * }</pre>
  */

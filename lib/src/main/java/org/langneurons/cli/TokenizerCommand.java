@@ -9,6 +9,7 @@ import org.langneurons.corpus.Split;
 import org.langneurons.io.TextTokenizer;
 import org.langneurons.train.BpeTrainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tokenizer train}: a balanced byte-level BPE tokenizer from a corpus's training split. */
@@ -31,8 +32,8 @@ final class TokenizerCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "The tokenizer.json to write.")
         Path out;
 
-        @Option(names = "--langs", defaultValue = "all", description = "Languages (default: ${DEFAULT-VALUE}).")
-        String langs;
+        @Mixin
+        LanguageOptions langs;
 
         @Option(names = "--vocab-size", defaultValue = "4096", description = "Default: ${DEFAULT-VALUE}.")
         int vocabSize;
@@ -43,7 +44,7 @@ final class TokenizerCommand implements Runnable {
         @Override
         public void run() {
             Corpus c = Corpus.open(corpus);
-            List<Language> languages = Language.parseList(langs);
+            List<Language> languages = langs.languages();
             Map<String, List<String>> train = c.documents(languages, Split.TRAIN);
             Map<String, List<String>> validation = c.documents(languages, Split.VALIDATION);
             var settings = BpeTrainer.Settings.defaults().withVocabSize(vocabSize)

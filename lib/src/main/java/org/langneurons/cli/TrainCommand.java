@@ -21,6 +21,7 @@ import org.langneurons.train.Trainer;
 import org.langneurons.train.TrainingConfig;
 import org.langneurons.train.TrainingData;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,7 +40,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "tokenizer.json") Path tokenizer;
     @Option(names = "--work", required = true, paramLabel = "DIR", description = "Checkpoints and logs.") Path work;
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The trained checkpoint.") Path out;
-    @Option(names = "--langs", defaultValue = "all") String langs;
+    @Mixin LanguageOptions langs;
 
     @Option(names = "--layers", defaultValue = "4") int layers;
     @Option(names = "--hidden", defaultValue = "256") int hidden;
@@ -68,7 +69,7 @@ final class TrainCommand implements Runnable {
     @Override
     public void run() {
         Corpus c = Corpus.open(corpus);
-        List<Language> languages = Language.parseList(langs);
+        List<Language> languages = langs.languages();
         Map<String, List<String>> train = c.documents(languages, Split.TRAIN);
         Map<String, List<String>> validation = c.documents(languages, Split.VALIDATION);
         int vocab;

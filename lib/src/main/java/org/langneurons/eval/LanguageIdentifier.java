@@ -13,7 +13,7 @@ import org.langneurons.corpus.Split;
  * order), trained by the library on the corpus: what measures the language a steered model writes in.
  *
  * <pre>{@code
- * LanguageIdentifier id = LanguageIdentifier.train(Corpus.openDefault(), Split.IDENTIFICATION);
+ * LanguageIdentifier id = LanguageIdentifier.embedded();     // trained on the embedded identification text
  * String lang = id.identify("La capitale de la France est Paris.");     // "fr"
  * }</pre>
  */
@@ -54,6 +54,19 @@ public final class LanguageIdentifier {
         for (int n = 1; n <= MAX_ORDER; n++) {
             vocabulary[n] = seen.get(n).size() + 1;   // + 1: one slot for every unseen n-gram
         }
+    }
+
+    private static LanguageIdentifier embedded;
+
+    /**
+     * The identifier trained on the embedded corpus's identification split (16 languages), trained once per JVM:
+     * what {@code steer} and the notebooks identify continuations with.
+     */
+    public static synchronized LanguageIdentifier embedded() {
+        if (embedded == null) {
+            embedded = train(Corpus.openDefault(), Split.IDENTIFICATION);
+        }
+        return embedded;
     }
 
     /** Trains on {@code split} of every language of {@code corpus}. */
@@ -114,6 +127,11 @@ public final class LanguageIdentifier {
             }
         }
         return languages.get(best);
+    }
+
+    /** The language of each text, in order. */
+    public List<String> identifyAll(List<String> texts) {
+        return texts.stream().map(this::identify).toList();
     }
 
     /**

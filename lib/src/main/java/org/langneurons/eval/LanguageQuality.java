@@ -1,7 +1,9 @@
 package org.langneurons.eval;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Split;
 import org.langneurons.model.LanguageModel;
@@ -41,6 +43,13 @@ public record LanguageQuality(String language, long characters, long tokens, dou
             double unigram = CharacterUnigram.bitsPerCharacter(corpus.documents(lang, Split.IDENTIFICATION), docs);
             out.add(new LanguageQuality(lang, p.characters(), p.tokens(), p.bitsPerCharacter(), unigram));
         }
+        return out;
+    }
+
+    /** Per language, {@link #firstCharacters(List, int)} of its documents. */
+    public static Map<String, List<String>> firstCharacters(Map<String, List<String>> texts, int maxChars) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        texts.forEach((lang, docs) -> out.put(lang, firstCharacters(docs, maxChars)));
         return out;
     }
 

@@ -1,27 +1,26 @@
 package org.langneurons.eval;
 
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import org.langneurons.hooks.HookHandle;
-import org.langneurons.intervention.Intervention;
-import org.langneurons.model.LanguageModel;
-import org.langneurons.model.Perplexity;
-import org.langneurons.neurons.NeuronSet;
-import org.langneurons.neurons.RandomNeurons;
+import org.langneurons.intervention.InterventionValue;
+import org.langneurons.report.Charts;
+import org.langneurons.report.JsonFiles;
+import org.langneurons.report.Plotly;
+import tech.tablesaw.plotly.components.Figure;
 
 /**
  * The perplexity-change matrix of both papers: {@code PPXC(i, j) = PPL_j(neurons of language i intervened on) -
  * PPL_j(no intervention)}, and the same for the mean cross-entropy (nats per token). Rows: intervened language;
- * columns: evaluated language; PPL = exp(mean token NLL) over all of a language's scored tokens. The baseline of each
- * language is computed once.
+ * columns: evaluated language; PPL = exp(mean token NLL) over all of a language's scored tokens. Computed by
+ * {@link PerplexityEvaluation}; saves and renders itself (JSON, text table, heatmaps).
  *
  * <pre>{@code
- * PerplexityChange m = PerplexityChange.compute(model, lape, texts, lang -> Intervention.set(lape, lang, 0f),
- *         512, 8, PerplexityChange.Progress.NONE);
+ * PerplexityEvaluation evaluation = PerplexityEvaluation.prepare(model, textsByLanguage, 512, 8);
+ * PerplexityChange m = evaluation.deactivation(lape, PerplexityChange.Progress.NONE);
  * double ownFr = m.ppxc()[2][2];
+ * m.save(Path.of("out/ppxc.json"));             // and out/ppxc.html
  * }</pre>
  *
  * @param languages          the K languages (rows and columns)
@@ -29,10 +28,10 @@ import org.langneurons.neurons.RandomNeurons;
  * @param baselineNll        mean NLL_j without intervention
  * @param ppxc               [K][K] perplexity change
  * @param crossEntropyChange [K][K] mean NLL change
- * @param value              what the neurons were set to (for the record)
+ * @param value              what the neurons were set to
  */
 public record PerplexityChange(List<String> languages, double[] baselinePerplexity, double[] baselineNll,
-        double[][] ppxc, double[][] crossEntropyChange, String value) {
+        double[][] ppxc, double[][] crossEntropyChange, InterventionValue value) {
 
     /** Told after each evaluation. */
     @FunctionalInterface
@@ -44,55 +43,8 @@ public record PerplexityChange(List<String> languages, double[] baselinePerplexi
     }
 
     /**
-     * Computes the matrix over {@code texts} (per language, in {@code set}'s language order), intervening for row i
-     * with {@code interventionFor.apply(language i)}. Rows of languages with no neurons in {@code set} are zero
-     * and not evaluated.
+     * How much row i's own language is hurt beyond the mean of the other columns: ppxc[i][i] - mean_j≠i ppxc[i][j].
      */
-    public static PerplexityChange compute(LanguageModel model, NeuronSet set, Map<String, List<String>> texts,
-            Function<String, Intervention> interventionFor, int maxLength, int batchSize, Progress progress,
-            String value) {
-        List<String> langs = set.languages();
-        for (String l : langs) {
-            if (!texts.containsKey(l)) {
-                throw new IllegalArgumentException("no evaluation text for language " + l);
-            }
-        }
-        int k = langs.size(), total = k + k * k, done = 0;
-        double[] basePpl = new double[k], baseNll = new double[k];
-        for (int j = 0; j < k; j++) {
-            Perplexity p = model.perplexity(texts.get(langs.get(j)), maxLength, batchSize);
-            basePpl[j] = p.perplexity();
-            baseNll[j] = p.meanNll();
-            progress.update(++done, total);
-        }
-        double[][] ppxc = new double[k][k], ce = new double[k][k];
-        for (int i = 0; i < k; i++) {
-            if (set.count(langs.get(i)) == 0) {
-                // nothing to intervene on: the row is exactly zero, so it is not evaluated
-                done += k;
-                progress.update(done, total);
-                continue;
-            }
-            try (HookHandle h = interventionFor.apply(langs.get(i)).apply(model)) {
-                for (int j = 0; j < k; j++) {
-                    Perplexity p = model.perplexity(texts.get(langs.get(j)), maxLength, batchSize);
-                    ppxc[i][j] = p.perplexity() - basePpl[j];
-                    ce[i][j] = p.meanNll() - baseNll[j];
-                    progress.update(++done, total);
-                }
-            }
-        }
-        return new PerplexityChange(langs, basePpl, baseNll, ppxc, ce, value);
-    }
-
-    /** Deactivation (Tang et al.): each language's neurons set to zero. */
-    public static PerplexityChange deactivation(LanguageModel model, NeuronSet set, Map<String, List<String>> texts,
-            int maxLength, int batchSize, Progress progress) {
-        return compute(model, set, texts, lang -> Intervention.set(set, lang, 0f), maxLength, batchSize, progress,
-                "zero");
-    }
-
-    /** How much row i's own language is hurt beyond the mean of the other columns: ppxc[i][i] - mean_j≠i ppxc[i][j]. */
     public double[] ownMinusOthers() {
         int k = languages.size();
         double[] out = new double[k];
@@ -119,57 +71,70 @@ public record PerplexityChange(List<String> languages, double[] baselinePerplexi
         return n;
     }
 
-    /**
-     * The random-neuron control: {@code draws} sets with as many neurons per layer and language as {@code set},
-     * each deactivated the same way, summarised per language by the mean and a 95% confidence interval (normal
-     * approximation over draws) of its own-language perplexity change.
-     *
-     * @param own      per language, the mean own-language change over draws
-     * @param low      per language, mean - 1.96 sd / sqrt(draws)
-     * @param high     per language, mean + 1.96 sd / sqrt(draws)
-     * @param matrices the draws' matrices
-     */
-    public record Control(double[] own, double[] low, double[] high, List<PerplexityChange> matrices) {
-    }
-
-    /** Runs the control: {@code draws} random sets (seeds 1..draws), deactivated as {@code interventionFor} says. */
-    public static Control randomControl(LanguageModel model, NeuronSet set, Map<String, List<String>> texts,
-            java.util.function.BiFunction<NeuronSet, String, Intervention> interventionFor, int draws, int maxLength,
-            int batchSize, Progress progress, String value) {
-        if (draws < 2) {
-            throw new IllegalArgumentException("a confidence interval needs at least 2 random draws, got " + draws);
-        }
-        List<PerplexityChange> out = new ArrayList<>();
-        for (int d = 1; d <= draws; d++) {
-            NeuronSet r = RandomNeurons.matching(set, d);
-            out.add(compute(model, r, texts, lang -> interventionFor.apply(r, lang), maxLength, batchSize, progress,
-                    value));
-        }
-        int k = set.languages().size();
-        double[] mean = new double[k], low = new double[k], high = new double[k];
-        for (int i = 0; i < k; i++) {
-            double s = 0, sq = 0;
-            for (PerplexityChange m : out) {
-                s += m.ppxc[i][i];
-                sq += m.ppxc[i][i] * m.ppxc[i][i];
-            }
-            mean[i] = s / draws;
-            double sd = Math.sqrt(Math.max(0, (sq - draws * mean[i] * mean[i]) / (draws - 1)));
-            low[i] = mean[i] - 1.96 * sd / Math.sqrt(draws);
-            high[i] = mean[i] + 1.96 * sd / Math.sqrt(draws);
-        }
-        return new Control(mean, low, high, out);
-    }
-
     /** The matrix as the JSON object {@code ppl-change} writes. */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("languages", languages);
-        m.put("value", value);
+        m.put("value", value.label());
         m.put("baseline_ppl", baselinePerplexity);
         m.put("baseline_mean_nll", baselineNll);
         m.put("ppxc", ppxc);
         m.put("cross_entropy_change", crossEntropyChange);
         return m;
+    }
+
+    /** Annotated heatmap of the PPL change: rows intervened language, columns evaluated language. */
+    public Figure figure() {
+        return Charts.annotatedHeatmap("PPL change (neurons set to " + value.label()
+                + "): rows intervened, columns evaluated", "evaluated language", "intervened language", languages,
+                languages, ppxc);
+    }
+
+    /** Annotated heatmap of the cross-entropy change (nats per token). */
+    public Figure crossEntropyFigure() {
+        return Charts.annotatedHeatmap("Cross-entropy change (nats / token), neurons set to " + value.label(),
+                "evaluated language", "intervened language", languages, languages, crossEntropyChange);
+    }
+
+    /** The matrix, the baselines and the own-language count as fixed-width text (what {@code ppl-change} prints). */
+    public String text() {
+        StringBuilder b = new StringBuilder(String.format("%-8s", "PPXC"));
+        languages.forEach(lang -> b.append(String.format(" %8s", lang)));
+        b.append(System.lineSeparator());
+        for (int i = 0; i < languages.size(); i++) {
+            b.append(String.format("%-8s", languages.get(i)));
+            for (int j = 0; j < languages.size(); j++) {
+                b.append(String.format(" %8.2f", ppxc[i][j]));
+            }
+            b.append(System.lineSeparator());
+        }
+        b.append(String.format("%-8s", "base PPL"));
+        for (double v : baselinePerplexity) {
+            b.append(String.format(" %8.2f", v));
+        }
+        b.append(System.lineSeparator());
+        b.append(String.format("own language hurt more than the others' mean: %d of %d%n",
+                languagesHurtMostThemselves(), languages.size()));
+        return b.toString();
+    }
+
+    /** Writes {@code FILE.json} ({@link #toJson}) and its heatmap beside it as {@code FILE.html}. */
+    public void save(Path jsonFile) {
+        save(jsonFile, toJson());
+    }
+
+    /** Writes the matrix with its random-neuron control under {@code random_control}, and the heatmap page. */
+    public void save(Path jsonFile, RandomControl control) {
+        Map<String, Object> json = toJson();
+        json.put("random_control", control.toJson());
+        save(jsonFile, json);
+    }
+
+    private void save(Path jsonFile, Map<String, Object> json) {
+        String name = jsonFile.getFileName().toString();
+        Path html = jsonFile.resolveSibling((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name)
+                + ".html");
+        JsonFiles.write(jsonFile, json);
+        Plotly.save(figure(), html);
     }
 }

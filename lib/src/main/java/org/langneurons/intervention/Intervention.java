@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.langneurons.hooks.HookContext;
 import org.langneurons.hooks.HookHandle;
 import org.langneurons.hooks.HookName;
@@ -14,6 +15,7 @@ import org.langneurons.hooks.HookPoint;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.neurons.NeuronSet;
 import org.langneurons.stats.ActivationStatistics;
+import org.langneurons.stats.NeuronGrid;
 
 /**
  * Overwrites chosen neurons during every forward call: set them to a constant or to per-neuron values (a language's
@@ -22,8 +24,8 @@ import org.langneurons.stats.ActivationStatistics;
  * same in forwards, losses and every generation step, cached or not.
  *
  * <pre>{@code
- * Intervention off = Intervention.set(lape, "fr", 0f);                       // Tang et al.: deactivate
- * Intervention mean = Intervention.setToStatistic(lape, "vi", viStats, "mean"); // Mondal et al.
+ * Intervention off = Intervention.set(lape, "fr", 0f);                           // Tang et al.: deactivate
+ * Intervention mean = Intervention.setTo(lape, "vi", InterventionValue.parse("mean"), lang -> stats); // Mondal
  * try (HookHandle h = off.apply(model)) {
  *     model.perplexity(texts, 512, 8);
  * }
@@ -113,62 +115,34 @@ public record Intervention(Operation operation, int[][] neurons, float[][] value
 
     /**
      * Every neuron of {@code language} in {@code set} set to its own value of {@code statistic} in {@code stats}
-     * (Mondal et al.): {@code mean}, or a collected batch-mean percentile {@code p5} .. {@code p95}.
+     * (Mondal et al.): the mean, min, max or a collected batch-mean percentile.
      */
     public static Intervention setToStatistic(NeuronSet set, String language, ActivationStatistics stats,
-            String statistic) {
+            InterventionValue.Statistic statistic) {
         if (stats.layers() != set.layers() || stats.neurons() != set.neuronsPerLayer()) {
             throw new IllegalArgumentException("statistics of " + stats.language() + " are " + stats.layers() + " x "
                     + stats.neurons() + ", the neuron set " + set.layers() + " x " + set.neuronsPerLayer());
         }
-        double[][] per = statistic(stats, statistic);
+        NeuronGrid per = statistic.values(stats);
         int[][] n = new int[set.layers()][];
         float[][] values = new float[set.layers()][];
         for (int l = 0; l < set.layers(); l++) {
             n[l] = set.neurons(language, l);
-            values[l] = new float[n[l].length];
-            for (int j = 0; j < n[l].length; j++) {
-                values[l][j] = (float) per[l][n[l][j]];
-            }
+            values[l] = per.at(l, n[l]);
         }
         return new Intervention(Operation.SET, n, values, Positions.ALL, HookPoint.MLP_ACT);
     }
 
     /**
-     * Every neuron of {@code language} set to {@code value}: {@code zero}, a number, or the name of a statistic
-     * ({@link #statistic}) of that language's statistics, which {@code statsFor} supplies (it is asked only then).
+     * Every neuron of {@code language} set to {@code value}: zero, a constant, or a statistic of that language's
+     * statistics, which {@code statsFor} supplies (it is asked only for a statistic).
      */
-    public static Intervention setTo(NeuronSet set, String language, String value,
-            java.util.function.Function<String, ActivationStatistics> statsFor) {
-        if (value.equalsIgnoreCase("zero")) {
-            return set(set, language, 0f);
+    public static Intervention setTo(NeuronSet set, String language, InterventionValue value,
+            Function<String, ActivationStatistics> statsFor) {
+        if (value instanceof InterventionValue.Statistic s) {
+            return setToStatistic(set, language, statsFor.apply(language), s);
         }
-        try {
-            return set(set, language, Float.parseFloat(value));
-        } catch (NumberFormatException statistic) {
-            return setToStatistic(set, language, statsFor.apply(language), value);
-        }
-    }
-
-    /** A named per-neuron statistic: {@code mean}, {@code max}, {@code min}, or {@code pN} (batch-mean). */
-    public static double[][] statistic(ActivationStatistics stats, String name) {
-        String s = name.toLowerCase(java.util.Locale.ROOT);
-        if (s.equals("mean")) {
-            return stats.mean();
-        }
-        if (s.equals("max") || s.equals("min")) {
-            float[] v = s.equals("max") ? stats.max() : stats.min();
-            double[][] out = new double[stats.layers()][stats.neurons()];
-            for (int j = 0; j < v.length; j++) {
-                out[j / stats.neurons()][j % stats.neurons()] = v[j];
-            }
-            return out;
-        }
-        if (s.matches("p\\d+(\\.\\d+)?")) {
-            return stats.batchMeanPercentile(Double.parseDouble(s.substring(1)));
-        }
-        throw new IllegalArgumentException("unknown statistic '" + name + "': expected mean, min, max or pN "
-                + "(a collected percentile, e.g. p90)");
+        return set(set, language, value instanceof InterventionValue.Constant c ? c.value() : 0f);
     }
 
     /** The same intervention at other positions. */

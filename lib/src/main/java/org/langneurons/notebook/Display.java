@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.langneurons.report.Plotly;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 import tech.tablesaw.plotly.components.Figure;
@@ -19,7 +20,7 @@ import tech.tablesaw.plotly.components.Figure;
  * Display.setup();                                   // first cell: plotly.js, once per notebook
  * Display.table(NeuronTables.neuronsPerLanguage(lape));
  * Display.figure(NeuronCharts.layerDistribution(lape));
- * Plotly.save(figure, Path.of("out/figure.html"));   // any figure as a standalone page
+ * Plotly.save(NeuronCharts.overlap(lape), Path.of("out/figure.html"));   // any figure as a standalone page
  * }</pre>
  *
  * <p>{@link #show} puts a fragment in the cell that later calls replace in place (Jupyter's
@@ -80,7 +81,7 @@ public final class Display {
      * <pre>{@code
      * Display.Handle h = Display.show("<b>0 / 100</b>", "0 / 100");
      * for (int i = 1; i <= 100; i++) {
-     *     work(i);
+     *     Thread.sleep(10);                                    // the work
      *     h.update("<b>" + i + " / 100</b>", i + " / 100");   // at most every 0.5 s in place
      * }
      * h.finish("<b>100 done</b>", "100 done");                 // always shown

@@ -2,6 +2,7 @@ package org.langneurons.notebook;
 
 import java.util.List;
 import org.langneurons.neurons.NeuronSet;
+import org.langneurons.report.Charts;
 import tech.tablesaw.plotly.components.Axis;
 import tech.tablesaw.plotly.components.Figure;
 import tech.tablesaw.plotly.components.Layout;
@@ -23,16 +24,11 @@ public final class NeuronCharts {
     private NeuronCharts() {
     }
 
-    private static Layout layout(String title, String x, String y) {
-        return Layout.builder().title(title).xAxis(Axis.builder().title(x).build())
-                .yAxis(Axis.builder().title(y).build()).build();
-    }
-
     /** Bar chart: neurons per language. */
     public static Figure neuronsPerLanguage(NeuronSet set) {
         Object[] langs = set.languages().toArray();
         double[] n = set.languages().stream().mapToDouble(set::count).toArray();
-        return new Figure(layout(set.method() + ": neurons per language", "language", "neurons"),
+        return new Figure(Charts.layout(set.method() + ": neurons per language", "language", "neurons"),
                 BarTrace.builder(langs, n).build());
     }
 
@@ -45,7 +41,7 @@ public final class NeuronCharts {
                 z[a][b] = set.overlap(l.get(a), l.get(b));
             }
         }
-        return new Figure(layout(set.method() + ": shared neurons", "language", "language"),
+        return new Figure(Charts.layout(set.method() + ": shared neurons", "language", "language"),
                 HeatmapTrace.builder(l.toArray(), l.toArray(), z).build());
     }
 
@@ -60,7 +56,7 @@ public final class NeuronCharts {
                 z[layer][k] = set.countPerLayer(l.get(k))[layer];
             }
         }
-        return new Figure(layout(set.method() + ": neurons per layer", "language", "layer"),
+        return new Figure(Charts.layout(set.method() + ": neurons per layer", "language", "layer"),
                 HeatmapTrace.builder(l.toArray(), layers, z).build());
     }
 
@@ -68,40 +64,8 @@ public final class NeuronCharts {
     public static Figure jaccard(NeuronSet a, NeuronSet b) {
         List<String> common = a.intersection(b).languages();
         double[] j = common.stream().mapToDouble(lang -> a.jaccard(b, lang)).toArray();
-        return new Figure(layout(a.method() + " vs " + b.method() + ": Jaccard index", "language", "Jaccard"),
+        return new Figure(Charts.layout(a.method() + " vs " + b.method() + ": Jaccard index", "language", "Jaccard"),
                 BarTrace.builder(common.toArray(), j).build());
-    }
-
-    /** Annotated heatmap of a perplexity-change matrix: rows intervened language, columns evaluated language. */
-    public static Figure perplexityChange(org.langneurons.eval.PerplexityChange m) {
-        return annotatedHeatmap("PPL change (neurons set to " + m.value() + "): rows intervened, columns evaluated",
-                "evaluated language", "intervened language", m.languages(), m.languages(), m.ppxc());
-    }
-
-    /** A heatmap with each cell's value written on it (Tablesaw's heatmap has no annotations: they are added). */
-    public static Figure annotatedHeatmap(String title, String x, String y, List<String> columns, List<String> rows,
-            double[][] z) {
-        StringBuilder notes = new StringBuilder("[");
-        for (int r = 0; r < rows.size(); r++) {
-            for (int c = 0; c < columns.size(); c++) {
-                if (notes.length() > 1) {
-                    notes.append(',');
-                }
-                notes.append("{\"x\":").append(quote(columns.get(c))).append(",\"y\":").append(quote(rows.get(r)))
-                        .append(",\"text\":\"").append(Double.isNaN(z[r][c]) ? ""
-                                : String.format(java.util.Locale.ROOT, "%.2f", z[r][c]))
-                        .append("\",\"showarrow\":false,\"font\":{\"size\":10}}");
-            }
-        }
-        String annotations = notes.append(']').toString();
-        // y reversed so that row 0 is at the top, as in a table
-        return new Figure(layout(title, x, y), HeatmapTrace.builder(columns.toArray(), rows.toArray(), z).build()) {
-            @Override
-            public String asJavascript(String divName) {
-                return super.asJavascript(divName) + "<script>Plotly.relayout('" + divName + "', {\"annotations\": "
-                        + annotations + ", \"yaxis.autorange\": \"reversed\"});</script>\n";
-            }
-        };
     }
 
     /**
@@ -123,20 +87,20 @@ public final class NeuronCharts {
             traces.add(ScatterTrace.builder(depth, share).mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(name)
                     .showLegend(true).build());
         });
-        return new Figure(layout("Where the language-specific neurons are", "relative depth of the layer",
+        return new Figure(Charts.layout("Where the language-specific neurons are", "relative depth of the layer",
                 "share of the model's selected neurons"), traces.toArray(new ScatterTrace[0]));
     }
 
     /** Lines: per language, the mean activation probability P(value > 0) of each layer's neurons. */
-    public static Figure activationProbabilityByLayer(List<org.langneurons.stats.ActivationStatistics> stats) {
+    public static Figure activationProbabilityByLayer(org.langneurons.stats.LanguageStatistics stats) {
         List<ScatterTrace> traces = new java.util.ArrayList<>();
-        for (var s : stats) {
-            float[][] p = s.activationProbability();
+        for (var s : stats.list()) {
+            double[][] p = s.activationProbability().toRows();
             double[] layer = new double[p.length], mean = new double[p.length];
             for (int l = 0; l < p.length; l++) {
                 layer[l] = l;
                 double sum = 0;
-                for (float v : p[l]) {
+                for (double v : p[l]) {
                     sum += v;
                 }
                 mean[l] = sum / p[l].length;
@@ -144,16 +108,15 @@ public final class NeuronCharts {
             traces.add(ScatterTrace.builder(layer, mean).mode(ScatterTrace.Mode.LINE_AND_MARKERS)
                     .name(s.language()).showLegend(true).build());
         }
-        return new Figure(layout("Mean activation probability per layer", "layer", "mean P(value > 0)"),
+        return new Figure(Charts.layout("Mean activation probability per layer", "layer", "mean P(value > 0)"),
                 traces.toArray(new ScatterTrace[0]));
     }
 
     /** Overlaid histograms: the activation probabilities of one layer's neurons, one trace per language. */
-    public static Figure activationProbabilityHistogram(List<org.langneurons.stats.ActivationStatistics> stats,
-            int layer) {
+    public static Figure activationProbabilityHistogram(org.langneurons.stats.LanguageStatistics stats, int layer) {
         List<HistogramTrace> traces = new java.util.ArrayList<>();
-        for (var s : stats) {
-            float[] p = s.activationProbability()[layer];
+        for (var s : stats.list()) {
+            float[] p = s.activationProbability().layer(layer);
             double[] d = new double[p.length];
             for (int i = 0; i < p.length; i++) {
                 d[i] = p[i];
@@ -164,15 +127,5 @@ public final class NeuronCharts {
                 .xAxis(Axis.builder().title("P(value > 0)").build()).yAxis(Axis.builder().title("neurons").build())
                 .barMode(Layout.BarMode.OVERLAY).showLegend(true).build();
         return new Figure(l, traces.toArray(new HistogramTrace[0]));
-    }
-
-    /** Annotated heatmap of steering: share of continuations in the target language after steering. */
-    public static Figure steering(org.langneurons.intervention.Steering.Matrix m) {
-        return annotatedHeatmap("Share of continuations in the target language after steering",
-                "target language", "source language", m.targets(), m.sources(), m.after());
-    }
-
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

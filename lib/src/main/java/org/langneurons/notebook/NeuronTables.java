@@ -1,10 +1,14 @@
 package org.langneurons.notebook;
 
 import java.util.List;
+import java.util.Map;
 import org.langneurons.neurons.NeuronSet;
 import org.langneurons.stats.ActivationStatistics;
+import org.langneurons.stats.LanguageStatistics;
+import org.langneurons.stats.NeuronActivations;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -15,6 +19,7 @@ import tech.tablesaw.api.Table;
  *
  * <pre>{@code
  * Table counts = NeuronTables.neuronsPerLanguage(lape);     // language | neurons | share of all neurons
+ * Table compared = NeuronTables.compare(lape, actProb);      // neurons in each, in both, Jaccard
  * }</pre>
  */
 public final class NeuronTables {
@@ -79,44 +84,79 @@ public final class NeuronTables {
         return Table.create(a.method() + " vs " + b.method(), lang, na, nb, both, jac);
     }
 
+    /** neuron | mean value | share of positions > 0, for the {@code k} neurons of highest mean value. */
+    public static Table mostActive(NeuronActivations act, int k) {
+        double[] mean = act.mean(), firing = act.firingShare();
+        Table t = Table.create("Most active neurons of layer " + act.name().layer(), IntColumn.create("neuron"),
+                DoubleColumn.create("mean value"), DoubleColumn.create("share of positions > 0"));
+        for (int i : act.mostActive(k)) {
+            t.intColumn("neuron").append(i);
+            t.doubleColumn("mean value").append(mean[i]);
+            t.doubleColumn("share of positions > 0").append(firing[i]);
+        }
+        return t;
+    }
+
+    /** language | tokens | batches | mean P(value > 0): what a statistics collection counted. */
+    public static Table statisticsCollected(LanguageStatistics stats) {
+        Table t = Table.create("Statistics collected", StringColumn.create("language"), LongColumn.create("tokens"),
+                LongColumn.create("batches"), DoubleColumn.create("mean P(value > 0)"));
+        for (ActivationStatistics s : stats.list()) {
+            t.stringColumn("language").append(s.language());
+            t.longColumn("tokens").append(s.tokens());
+            t.longColumn("batches").append(s.batches());
+            t.doubleColumn("mean P(value > 0)").append(s.meanActivationProbability());
+        }
+        return t;
+    }
+
     /**
      * Mondal et al.'s Table 6 layout: per language, the mean, standard deviation and batch-mean percentiles of the
      * recorded tensor, each averaged over all neurons.
      */
-    public static Table activationSummary(List<ActivationStatistics> stats) {
+    public static Table activationSummary(LanguageStatistics stats) {
+        List<ActivationStatistics> list = stats.list();
         StringColumn lang = StringColumn.create("language");
         IntColumn tensorTokens = IntColumn.create("tokens");
         DoubleColumn mean = DoubleColumn.create("mean"), std = DoubleColumn.create("std");
-        double[] ps = stats.get(0).percentiles();
+        double[] ps = list.get(0).percentiles();
         DoubleColumn[] pcols = new DoubleColumn[ps.length];
         for (int j = 0; j < ps.length; j++) {
             pcols[j] = DoubleColumn.create("P" + (ps[j] == Math.rint(ps[j]) ? String.valueOf((int) ps[j])
                     : String.valueOf(ps[j])));
         }
-        for (ActivationStatistics s : stats) {
+        for (ActivationStatistics s : list) {
             lang.append(s.language());
             tensorTokens.append((int) Math.min(Integer.MAX_VALUE, s.tokens()));
-            mean.append(average(s.mean()));
-            std.append(average(s.std()));
+            mean.append(s.mean().average());
+            std.append(s.std().average());
             for (int j = 0; j < ps.length; j++) {
-                pcols[j].append(average(s.batchMeanPercentile(ps[j])));
+                pcols[j].append(s.batchMeanPercentile(ps[j]).average());
             }
         }
-        Table t = Table.create("activation statistics (" + stats.get(0).tensor().hookSuffix()
+        Table t = Table.create("activation statistics (" + list.get(0).tensor().hookSuffix()
                 + ", averaged over neurons)", lang, tensorTokens, mean, std);
         t.addColumns(pcols);
         return t;
     }
 
-    private static double average(double[][] v) {
-        double s = 0;
-        long n = 0;
-        for (double[] row : v) {
-            for (double x : row) {
-                s += x;
-                n++;
+    /**
+     * Tang et al.'s published masks ({@link org.langneurons.neurons.TangFiles#readPublished}): model | layers |
+     * neurons (of all languages) | per language.
+     */
+    public static Table published(Map<String, NeuronSet> masks) {
+        Table t = Table.create("Tang et al.'s published neurons", StringColumn.create("model"),
+                IntColumn.create("layers"), IntColumn.create("neurons"), StringColumn.create("per language"));
+        masks.forEach((name, set) -> {
+            StringBuilder per = new StringBuilder();
+            for (String l : set.languages()) {
+                per.append(l).append(' ').append(set.count(l)).append("  ");
             }
-        }
-        return s / n;
+            t.stringColumn("model").append(name);
+            t.intColumn("layers").append(set.layers());
+            t.intColumn("neurons").append(set.uniqueCount());
+            t.stringColumn("per language").append(per.toString().strip());
+        });
+        return t;
     }
 }

@@ -3,6 +3,7 @@ package org.langneurons.notebook;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import org.langneurons.eval.PerplexityChange;
+import org.langneurons.report.Plotly;
 import org.langneurons.stats.StatisticsCollector;
 
 /**
@@ -14,9 +15,12 @@ import org.langneurons.stats.StatisticsCollector;
  * starts and when it finishes.
  *
  * <pre>{@code
- * var stats = StatisticsCollector.collectAll(model, texts, settings, statsDir, NotebookProgress.bar());
- * var ppxc = PerplexityChange.deactivation(model, lape, validation, 256, 16, NotebookProgress.bar());
- * var log = StatisticsCollector.collectAll(model, texts, settings, statsDir, NotebookProgress.lines());  // lines
+ * StatisticsDirectory dir = StatisticsDirectory.at(Path.of("out/stats"));
+ * LanguageStatistics stats = dir.collect(model, textsByLanguage, StatisticsSettings.defaults(),
+ *         NotebookProgress.bar());
+ * PerplexityChange ppxc = PerplexityEvaluation.prepare(model, textsByLanguage, 256, 16)
+ *         .deactivation(lape, NotebookProgress.bar());
+ * dir.collect(model, textsByLanguage, StatisticsSettings.defaults(), NotebookProgress.lines());   // plain lines
  * }</pre>
  *
  * <p>Thread-safe: a Java kernel runs a cell on its own thread, and a loop may report from another.

@@ -16,7 +16,9 @@ import org.langneurons.model.LanguageModel;
 import org.langneurons.neurons.Lape;
 import org.langneurons.neurons.NeuronSet;
 import org.langneurons.stats.ActivationCounts;
+import org.langneurons.stats.ActivationProbabilities;
 import org.langneurons.stats.StatisticsCollector;
+import org.langneurons.stats.StatisticsSettings;
 
 /**
  * The papers' finding, computed from the embedded default model, not written in: switching a language's LAPE
@@ -33,15 +35,15 @@ class DefaultModelNeuronsTest {
     static void identify() {
         model = LanguageModel.defaultModel();
         corpus = Corpus.openDefault();
-        var settings = StatisticsCollector.Settings.defaults().withTokenBudget(30_000).withMaxLength(256)
-                .withBatchSize(16).withPercentiles();
+        var settings = StatisticsSettings.builder().tokenBudget(30_000).maxLength(256).batchSize(16).percentiles()
+                .build();
         List<ActivationCounts> counts = new ArrayList<>();
         for (String lang : corpus.languages()) {
             counts.add(StatisticsCollector.collect(model, lang, corpus.documents(lang, Split.IDENTIFICATION),
                     settings, null, StatisticsCollector.Progress.NONE).counts());
             validation.put(lang, LanguageQuality.firstCharacters(corpus.documents(lang, Split.VALIDATION), 8_000));
         }
-        lape = Lape.tang(ActivationCounts.probabilities(counts), corpus.languages(), Lape.Settings.defaults());
+        lape = Lape.tang(ActivationProbabilities.aboveZero(counts), Lape.Settings.defaults());
     }
 
     @AfterAll
@@ -61,10 +63,9 @@ class DefaultModelNeuronsTest {
 
     @Test
     void deactivatingALanguagesNeuronsHurtsItMost() {
-        PerplexityChange m = PerplexityChange.deactivation(model, lape, validation, 256, 16,
-                PerplexityChange.Progress.NONE);
-        PerplexityChange random = PerplexityChange.deactivation(model,
-                org.langneurons.neurons.RandomNeurons.matching(lape, 1), validation, 256, 16,
+        PerplexityEvaluation evaluation = PerplexityEvaluation.prepare(model, validation, 256, 16);
+        PerplexityChange m = evaluation.deactivation(lape, PerplexityChange.Progress.NONE);
+        PerplexityChange random = evaluation.deactivation(org.langneurons.neurons.RandomNeurons.matching(lape, 1),
                 PerplexityChange.Progress.NONE);
         long withNeurons = lape.languages().stream().filter(l -> lape.count(l) > 0).count();
         int own = m.languagesHurtMostThemselves();

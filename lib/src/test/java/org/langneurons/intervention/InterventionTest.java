@@ -22,6 +22,7 @@ import org.langneurons.model.LanguageModel;
 import org.langneurons.model.TokenBatch;
 import org.langneurons.neurons.NeuronSet;
 import org.langneurons.stats.ActivationStatistics;
+import org.langneurons.stats.NeuronGrid;
 import org.langneurons.stats.RecordedTensor;
 
 /**
@@ -116,14 +117,16 @@ class InterventionTest {
         sum[I + 3] = 1.0;
         sum[I + 7] = -6.0;
         float[] zeros = new float[2 * I];
-        ActivationStatistics s = new ActivationStatistics("fr", RecordedTensor.GATE, 2, I, 4, 1, new long[2 * I],
-                sum, new double[2 * I], zeros, zeros, new double[] {90}, new double[][] {new double[2 * I]}, Map.of(),
-                null, null);
-        assertOnlyTargetsChanged(Intervention.setToStatistic(set(), "fr", s, "mean"),
-                (a, t, n) -> n == 3 ? 0.25f : -1.5f);
-        assertOnlyTargetsChanged(Intervention.setToStatistic(set(), "fr", s, "p90"), (a, t, n) -> 0f);
+        ActivationStatistics s = ActivationStatistics.builder("fr", RecordedTensor.GATE, 2, I).tokens(4).batches(1)
+                .sum(NeuronGrid.of(2, I, sum)).min(NeuronGrid.ofFloats(2, I, zeros))
+                .max(NeuronGrid.ofFloats(2, I, zeros))
+                .percentiles(new double[] {90}, List.of(NeuronGrid.filled(2, I, 0))).build();
+        assertOnlyTargetsChanged(Intervention.setToStatistic(set(), "fr", s, InterventionValue.Statistic.mean(
+                RecordedTensor.GATE)), (a, t, n) -> n == 3 ? 0.25f : -1.5f);
+        assertOnlyTargetsChanged(Intervention.setToStatistic(set(), "fr", s,
+                InterventionValue.Statistic.percentile(90, RecordedTensor.GATE)), (a, t, n) -> 0f);
         var e = assertThrows(IllegalArgumentException.class,
-                () -> Intervention.setToStatistic(set(), "fr", s, "median"));
+                () -> Intervention.setTo(set(), "fr", InterventionValue.parse("median"), lang -> s));
         assertTrue(e.getMessage().contains("unknown statistic 'median'"), e.getMessage());
     }
 

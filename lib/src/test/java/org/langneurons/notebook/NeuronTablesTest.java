@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.langneurons.neurons.NeuronSet;
+import org.langneurons.report.Plotly;
 import org.langneurons.stats.ActivationStatistics;
+import org.langneurons.stats.LanguageStatistics;
+import org.langneurons.stats.NeuronGrid;
 import org.langneurons.stats.RecordedTensor;
 import tech.tablesaw.api.Table;
 
@@ -49,10 +52,12 @@ class NeuronTablesTest {
     void activationSummaryAveragesOverNeurons() {
         // one layer of two neurons, 4 tokens, 2 batches: sums 2 and -6 -> means 0.5, -1.5, averaged -0.5;
         // P50 sums 1 and -1 over 2 batches -> 0.5 and -0.5, averaged 0
-        ActivationStatistics s = new ActivationStatistics("en", RecordedTensor.GATE, 1, 2, 4, 2,
-                new long[] {2, 0}, new double[] {2, -6}, new double[] {4, 12}, new float[] {-1, -3},
-                new float[] {2, 0}, new double[] {50}, new double[][] {{1, -1}}, Map.of(), null, null);
-        Table t = NeuronTables.activationSummary(List.of(s));
+        ActivationStatistics s = ActivationStatistics.builder("en", RecordedTensor.GATE, 1, 2).tokens(4).batches(2)
+                .overZero(NeuronGrid.of(1, 2, new double[] {2, 0})).sum(NeuronGrid.of(1, 2, new double[] {2, -6}))
+                .sumSquares(NeuronGrid.of(1, 2, new double[] {4, 12}))
+                .min(NeuronGrid.of(1, 2, new double[] {-1, -3})).max(NeuronGrid.of(1, 2, new double[] {2, 0}))
+                .percentiles(new double[] {50}, List.of(NeuronGrid.of(1, 2, new double[] {1, -1}))).build();
+        Table t = NeuronTables.activationSummary(LanguageStatistics.of(List.of(s)));
         assertEquals(-0.5, t.doubleColumn("mean").get(0), 1e-12);
         assertEquals(0.0, t.doubleColumn("P50").get(0), 1e-12);
         // std: sqrt(4/4 - 0.25) = 0.866, sqrt(12/4 - 2.25) = 0.866

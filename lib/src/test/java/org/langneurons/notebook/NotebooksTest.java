@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.langneurons.neurons.Lape;
 import org.langneurons.neurons.NeuronSet;
+import org.langneurons.report.Plotly;
 import org.langneurons.stats.ActivationCounts;
+import org.langneurons.stats.ActivationProbabilities;
 import org.langneurons.stats.ActivationStatistics;
 
 /**
@@ -105,8 +107,7 @@ class NotebooksTest {
         for (String lang : saved.languages()) {
             counts.add(ActivationStatistics.load(OUT.resolve("data/stats/" + lang + ".safetensors")).counts());
         }
-        NeuronSet recomputed = Lape.tang(ActivationCounts.probabilities(counts), saved.languages(),
-                Lape.Settings.defaults());
+        NeuronSet recomputed = Lape.tang(ActivationProbabilities.aboveZero(counts), Lape.Settings.defaults());
         assertEquals(recomputed, saved);
         for (String lang : saved.languages()) {
             assertTrue(perLanguage.contains("<tr><td>" + lang + "</td><td class=\"num\">" + saved.count(lang)

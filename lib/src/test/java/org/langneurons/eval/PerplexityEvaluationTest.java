@@ -1,0 +1,86 @@
+package org.langneurons.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.langneurons.corpus.Corpus;
+import org.langneurons.corpus.Split;
+import org.langneurons.hooks.HookHandle;
+import org.langneurons.intervention.Intervention;
+import org.langneurons.intervention.InterventionValue;
+import org.langneurons.model.LanguageModel;
+import org.langneurons.model.Perplexity;
+import org.langneurons.neurons.NeuronSet;
+import org.langneurons.neurons.RandomNeurons;
+
+/**
+ * The perplexity-change runner on the embedded default: its matrix equals perplexities computed one by one with
+ * {@link LanguageModel#perplexity(List, int, int)} under the same intervention, exactly, while the texts are
+ * tokenized once and each baseline is computed once however many matrices and draws use it.
+ */
+class PerplexityEvaluationTest {
+    static LanguageModel model;
+    static Map<String, List<String>> texts;
+    static NeuronSet set;
+
+    @BeforeAll
+    static void load() {
+        model = LanguageModel.defaultModel();
+        texts = LanguageQuality.firstCharacters(Corpus.texts(null, List.of("en", "fr", "hi"), Split.VALIDATION),
+                300);
+        // hi has no neurons: its row is zero and not evaluated
+        set = NeuronSet.builder("hand", Map.of(), List.of("en", "fr", "hi"), 4, 688).add("en", 3, 1)
+                .add("en", 3, 2).add("fr", 2, 10).add("fr", 3, 11).build();
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void theMatrixEqualsPerplexitiesComputedOneByOne() {
+        PerplexityEvaluation evaluation = PerplexityEvaluation.prepare(model, texts, 64, 3);
+        List<int[]> calls = new ArrayList<>();
+        PerplexityChange m = evaluation.change(set, InterventionValue.parse("3"), null,
+                (done, total) -> calls.add(new int[] {done, total}));
+        assertEquals(10, calls.size(), "3 baselines, 6 evaluations, one update for hi's skipped row");
+        assertArrayEquals(new int[] {12, 12}, calls.get(calls.size() - 1));
+        for (int j = 0; j < 3; j++) {
+            String lang = set.languages().get(j);
+            Perplexity base = model.perplexity(texts.get(lang), 64, 3);
+            assertEquals(base.perplexity(), m.baselinePerplexity()[j], 0, lang);
+            for (int i = 0; i < 2; i++) {
+                try (HookHandle h = Intervention.set(set, set.languages().get(i), 3f).apply(model)) {
+                    Perplexity p = model.perplexity(texts.get(lang), 64, 3);
+                    assertEquals(p.perplexity() - base.perplexity(), m.ppxc()[i][j], 0, i + " on " + lang);
+                    assertEquals(p.meanNll() - base.meanNll(), m.crossEntropyChange()[i][j], 0);
+                }
+            }
+            assertEquals(0, m.ppxc()[2][j], 0, "hi has no neurons");
+        }
+        assertEquals("3", m.value().label());
+        // a second matrix and a random control reuse the baselines: only K^2 evaluations each
+        calls.clear();
+        PerplexityChange zero = evaluation.deactivation(set, (done, total) -> calls.add(new int[] {done, total}));
+        assertEquals(9, calls.get(calls.size() - 1)[1]);
+        assertArrayEquals(m.baselinePerplexity(), zero.baselinePerplexity(), 0);
+        calls.clear();
+        RandomControl control = evaluation.randomControl(set, InterventionValue.ZERO, null, 2,
+                (done, total) -> calls.add(new int[] {done, total}));
+        assertArrayEquals(new int[] {18, 18}, calls.get(calls.size() - 1));
+        PerplexityChange first = evaluation.deactivation(RandomNeurons.matching(set, 1), (d, t) -> { });
+        assertArrayEquals(first.ppxc()[0], control.matrices().get(0).ppxc()[0], 0, "draw 1 is seed 1");
+        var e = assertThrows(IllegalArgumentException.class, () -> evaluation.deactivation(
+                NeuronSet.builder("x", Map.of(), List.of("zh"), 4, 688).build(), (d, t) -> { }));
+        assertTrue(e.getMessage().contains("no evaluation text for language zh"), e.getMessage());
+    }
+}
