@@ -8,7 +8,7 @@ import java.util.List;
  * The result of generating from a batch of prompts.
  *
  * <pre>{@code
- * Generation g = model.generate(prompts, GenerationConfig.greedy(16));
+ * Generation g = model.generateText(prompts, GenerationConfig.greedy(16));
  * long[] firstTokens = g.tokens().get(0);
  * boolean ranOut = g.stops().get(0) == Generation.StopReason.LENGTH;
  * }</pre>

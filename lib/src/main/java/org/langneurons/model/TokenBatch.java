@@ -7,7 +7,7 @@ import java.util.List;
  * Token sequences of possibly different lengths, laid out as one padded [B, T] batch with an attention mask.
  *
  * <pre>{@code
- * TokenBatch batch = TokenBatch.of(Padding.LEFT, new long[] {1, 5, 9}, new long[] {1, 7});
+ * TokenBatch batch = TokenBatch.of(TokenBatch.Padding.LEFT, new long[] {1, 5, 9}, new long[] {1, 7});
  * // padded ids: [[1, 5, 9], [0, 1, 7]], mask: [[1, 1, 1], [0, 1, 1]]
  * }</pre>
  *
