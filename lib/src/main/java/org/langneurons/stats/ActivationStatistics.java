@@ -521,16 +521,6 @@ public final class ActivationStatistics {
         return StatisticsFile.read(file);
     }
 
-    /** The relevance pass, or null (for the file writer). */
-    Relevance relevancePass() {
-        return relevance;
-    }
-
-    /** The sketch counts, or null (for the file writer). */
-    SketchCounts sketchCounts() {
-        return sketch;
-    }
-
     /** Whether both hold the same values in every field (sums compared exactly). */
     public boolean sameValues(ActivationStatistics o) {
         return language.equals(o.language) && tensor == o.tensor && layers == o.layers && neurons == o.neurons
