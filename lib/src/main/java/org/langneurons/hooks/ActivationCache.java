@@ -30,9 +30,16 @@ public final class ActivationCache implements AutoCloseable {
     private ActivationCache(Hooks hooks, NDManager parent, Collection<HookName> names) {
         this.manager = parent.newSubManager();
         List<HookHandle> handles = new ArrayList<>();
-        for (HookName name : names) {
-            values.put(name, new ArrayList<>());
-            handles.add(hooks.add(name, Hook.reading(this::keep)));
+        try {
+            for (HookName name : names) {
+                values.put(name, new ArrayList<>());
+                handles.add(hooks.add(name, Hook.reading(this::keep)));
+            }
+        } catch (RuntimeException e) {
+            // a point the model lacks: nothing stays registered
+            handles.forEach(HookHandle::close);
+            manager.close();
+            throw e;
         }
         this.handle = () -> handles.forEach(HookHandle::close);
     }

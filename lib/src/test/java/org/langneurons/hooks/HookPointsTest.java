@@ -28,6 +28,12 @@ class HookPointsTest {
             assertEquals(expected, assertThrows(IllegalArgumentException.class,
                     () -> model.hooks().addEveryLayer(HookPoint.MLP_UP, SAME)).getMessage());
             assertTrue(model.hooks().isEmpty(), "nothing was registered");
+            // a recording of several points, one of them absent, leaves nothing registered
+            try (var m = model.manager().newSubManager()) {
+                assertThrows(IllegalArgumentException.class, () -> ActivationCache.record(model.hooks(), m,
+                        HookName.mlpGate(0), HookName.mlpAct(0), HookName.mlpUp(0)));
+            }
+            assertTrue(model.hooks().isEmpty(), "the recording's other hooks were removed");
             model.hooks().add(HookName.mlpGate(1), SAME).close();
             assertEquals(Architecture.BLOOM.hookPoints(), model.hooks().points());
         }
