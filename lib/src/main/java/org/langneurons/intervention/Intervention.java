@@ -222,7 +222,15 @@ public record Intervention(Operation operation, int[][] neurons, float[][] value
             case SCALE -> act.mul(target);
             case ADD -> act.add(target);
         };
-        return NDArrays.where(m.broadcast(act.getShape()), changed, act);
+        NDArray where = m.broadcast(act.getShape());
+        NDArray out = NDArrays.where(where, changed, act);
+        // Ops on the intervention's own arrays give results on its manager, which lives as long as the intervention:
+        // they belong to this forward call, and are freed with it (else every batch evaluated would be kept).
+        NDManager call = act.getManager();
+        changed.attach(call);
+        where.attach(call);
+        out.attach(call);
+        return out;
     }
 
     /** Several interventions as one: applied in order, removed together. */

@@ -1,6 +1,7 @@
 package org.langneurons.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
@@ -43,9 +44,25 @@ abstract class Decoder {
     NDArray run(ForwardPass pass) {
         NDArray x = embed(pass.ids);
         for (DecoderBlock block : blocks) {
-            x = block.forward(x, pass);
+            x = pass.differentiable ? block.forward(x, pass) : forwardScoped(block, x, pass);
         }
         return x;
+    }
+
+    /**
+     * One block on a scope of its own, closed when the block ends: only its output lives on. Its input goes with
+     * it (nothing reads it afterwards; hooks copy what they keep).
+     */
+    private static NDArray forwardScoped(DecoderBlock block, NDArray x, ForwardPass pass) {
+        try (NDManager blockScope = pass.scope.newSubManager()) {
+            x.attach(blockScope);
+            pass.enter(blockScope);
+            NDArray out = block.forward(x, pass);
+            out.attach(pass.scope);
+            return out;
+        } finally {
+            pass.enter(pass.scope);
+        }
     }
 
     /** Normed hidden states [B, T, d] -> logits [B, T, vocab] float32. */

@@ -10,10 +10,14 @@ import org.langneurons.hooks.Hooks;
 
 /**
  * The state of one forward call shared by every block: this call's scope (a sub-manager closed when the call ends),
- * the padding mask, positions, the additive attention bias, the KV cache and the hooks.
+ * the padding mask, positions, the additive attention bias, the KV cache and the hooks. Outside autograd, each block
+ * runs on a scope of its own ({@link #layer}) that is closed when the block ends, so that a forward holds one block's
+ * intermediates at a time, as PyTorch's reference counting frees them.
  */
 final class ForwardPass {
     final NDManager scope;
+    /** Whether the call's intermediates must live until its scope closes (autograd's backward needs them). */
+    final boolean differentiable;
     /** [B, T] int64 token ids of this call. */
     final NDArray ids;
     /** [B, S] int64, S = past + T: 1 for tokens, 0 for padding. */
@@ -29,10 +33,14 @@ final class ForwardPass {
     /** [1, H, 1, 1] float32 ALiBi slopes (BLOOM), or null. */
     private final NDArray alibiSlopes;
     private NDArray alibi;
+    private NDArray[] cosSin;
+    private NDManager layer;
 
-    ForwardPass(NDManager scope, long[] ids, long[] mask, int batch, int pastLength, int promptLength, KvCache cache,
-            Hooks hooks, int slidingWindow, NDArray alibiSlopes) {
+    ForwardPass(NDManager scope, boolean differentiable, long[] ids, long[] mask, int batch, int pastLength,
+            int promptLength, KvCache cache, Hooks hooks, int slidingWindow, NDArray alibiSlopes) {
         this.scope = scope;
+        this.differentiable = differentiable;
+        this.layer = scope;
         this.pastLength = pastLength;
         this.cache = cache;
         this.hooks = hooks;
@@ -73,6 +81,27 @@ final class ForwardPass {
             alibi = keyPositions.reshape(b, 1, 1, s).mul(alibiSlopes);
         }
         return alibi;
+    }
+
+    /**
+     * RoPE's cos and sin of this call's positions, [B, 1, T, D] in {@code dtype}: the same for every block, so they
+     * are computed once per call, on the call's scope.
+     */
+    NDArray[] cosSin(Rope rope, DataType dtype) {
+        if (cosSin == null) {
+            cosSin = rope.cosSin(positions, dtype);
+        }
+        return cosSin;
+    }
+
+    /** The scope of the block running now: where arrays made from other managers' arrays are attached. */
+    NDManager layer() {
+        return layer;
+    }
+
+    /** Marks {@code scope} as the running block's scope (the call's own scope between blocks). */
+    void enter(NDManager blockScope) {
+        layer = blockScope;
     }
 
     /** Runs the hooks at {@code name}; returns {@code value} itself when none are registered. */

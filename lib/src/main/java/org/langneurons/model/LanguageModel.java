@@ -257,11 +257,14 @@ public final class LanguageModel implements AutoCloseable {
 
     // ---- forward ----
 
-    /** The state of one forward call on {@code scope}: [B, T] ids with a [B, S] mask, S = past + T. */
+    /**
+     * The state of one inference call on {@code scope}: [B, T] ids with a [B, S] mask, S = past + T; each block's
+     * intermediates are freed when the block ends.
+     */
     private ForwardPass pass(NDManager scope, long[] ids, long[] mask, int batch, int pastLength, int promptLength,
             KvCache cache) {
-        return new ForwardPass(scope, ids, mask, batch, pastLength, promptLength, cache, hooks, config.slidingWindow(),
-                decoder.alibiSlopes());
+        return new ForwardPass(scope, false, ids, mask, batch, pastLength, promptLength, cache, hooks,
+                config.slidingWindow(), decoder.alibiSlopes());
     }
 
     /** Logits [B, T, vocab] float32 of a forward call, or [B, 1, vocab] for the last position only. */
@@ -386,7 +389,9 @@ public final class LanguageModel implements AutoCloseable {
         if (t < 2) {
             throw new IllegalArgumentException("empty input: a loss needs sequences of at least 2 tokens");
         }
-        ForwardPass pass = pass(scope, batch.paddedIds(0), batch.mask(), b, 0, t, null);
+        // differentiable: every intermediate stays on scope for the backward pass
+        ForwardPass pass = new ForwardPass(scope, true, batch.paddedIds(0), batch.mask(), b, 0, t, null, hooks,
+                config.slidingWindow(), decoder.alibiSlopes());
         NDArray logProbs = forward(pass, false).get(":, :-1, :").logSoftmax(-1);
         NDArray targets = pass.ids.get(":, 1:").expandDims(-1);
         NDArray nll = logProbs.gather(targets, 2).neg().squeeze(-1);

@@ -76,7 +76,7 @@ final class LlamaBlock implements DecoderBlock {
         NDArray q = Attention.splitHeads(w.q().apply(h), config.heads());
         NDArray k = Attention.splitHeads(w.k().apply(h), config.kvHeads());
         NDArray v = Attention.splitHeads(w.v().apply(h), config.kvHeads());
-        NDArray[] cosSin = rope.cosSin(pass.positions, q.getDataType());
+        NDArray[] cosSin = pass.cosSin(rope, q.getDataType());
         q = rope.apply(q, cosSin);
         k = rope.apply(k, cosSin);
         if (pass.cache != null) {
