@@ -59,8 +59,9 @@ final class StatsCommand implements Runnable {
 
     @Option(names = "--percentiles", defaultValue = "batch-mean", paramLabel = "MODE",
             converter = PercentileMode.Converter.class,
-            description = "batch-mean (per batch, averaged over batches; Mondal et al.) or sketch (also global "
-                    + "percentiles over all tokens, within 2%% relative error) (default: ${DEFAULT-VALUE}).")
+            description = "batch-mean (per batch, averaged over batches; Mondal et al.), sketch (also global "
+                    + "percentiles over all tokens, within 2%% relative error) or none (counts, sums, extremes: all "
+                    + "LAPE needs, and faster) (default: ${DEFAULT-VALUE}).")
     PercentileMode percentileMode;
 
     @Option(names = "--relevance", paramLabel = "P", description = "Also the Activation Probability P stage 2.")
@@ -87,7 +88,8 @@ final class StatsCommand implements Runnable {
     /** How percentiles are kept: per batch only, or also over all tokens. */
     enum PercentileMode {
         BATCH_MEAN("batch-mean"),
-        SKETCH("sketch");
+        SKETCH("sketch"),
+        NONE("none");
 
         private final String label;
 
@@ -116,7 +118,9 @@ final class StatsCommand implements Runnable {
             settings = StatisticsSettings.builder().tensor(tensor).tokenBudget(tokens).maxLength(windows.maxLength)
                     .batchSize(windows.batchSize).seed(seed).includePadding(includePadding).packed(!perDocument)
                     .checkpointEvery(checkpointEvery)
-                    .sketch(percentileMode == PercentileMode.SKETCH ? PercentileSketch.defaults() : null).build();
+                    .sketch(percentileMode == PercentileMode.SKETCH ? PercentileSketch.defaults() : null)
+                    .percentiles(percentileMode == PercentileMode.NONE ? new double[0]
+                            : StatisticsSettings.DEFAULT_PERCENTILES).build();
             if (relevance != null && !(relevance > 0 && relevance < 100)) {
                 throw new IllegalArgumentException("--relevance must be a percentile in (0, 100), got " + relevance);
             }

@@ -24,7 +24,7 @@ class OptionsTest {
                 value.err());
         var mode = CliTest.run("stats", "--model", "default", "--percentiles", "weird", "--out", dir.toString());
         assertEquals(2, mode.status(), mode.toString());
-        assertTrue(mode.err().contains("expected batch-mean, sketch, got 'weird'"), mode.err());
+        assertTrue(mode.err().contains("expected batch-mean, sketch, none, got 'weird'"), mode.err());
         var positions = CliTest.run("generate", "--model", "default", "--prompt", "x", "--positions", "sideways");
         assertEquals(2, positions.status(), positions.toString());
         assertTrue(positions.err().contains("'--positions'"), positions.err());

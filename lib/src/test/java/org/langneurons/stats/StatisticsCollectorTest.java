@@ -141,6 +141,24 @@ class StatisticsCollectorTest {
     }
 
     @Test
+    void withoutPercentilesTheCountsSumsAndExtremesAreTheSame() {
+        // `stats --percentiles none`: no sort per batch, and exactly what LAPE and the means need
+        List<long[]> ws = windows(7, 1);
+        ActivationStatistics full = StatisticsCollector.collectWindows(model, "en", ws, settings(RecordedTensor.ACT),
+                null, StatisticsCollector.Progress.NONE);
+        ActivationStatistics counts = StatisticsCollector.collectWindows(model, "en", ws,
+                settings(RecordedTensor.ACT).toBuilder().percentiles().build(), null,
+                StatisticsCollector.Progress.NONE);
+        assertEquals(0, counts.percentiles().length);
+        assertEquals(full.overZero(), counts.overZero());
+        assertEquals(full.sum(), counts.sum());
+        assertEquals(full.sumSquares(), counts.sumSquares());
+        assertEquals(full.min(), counts.min());
+        assertEquals(full.max(), counts.max());
+        assertEquals(full.tokens(), counts.tokens());
+    }
+
+    @Test
     void sketchCountsEqualABruteForceCountAndPercentilesKeepTheBound() {
         List<long[]> ws = windows(7, 11);
         PercentileSketch sketch = PercentileSketch.defaults();
