@@ -263,7 +263,13 @@ public final class LanguageModel implements AutoCloseable {
      */
     private ForwardPass pass(NDManager scope, long[] ids, long[] mask, int batch, int pastLength, int promptLength,
             KvCache cache) {
-        return new ForwardPass(scope, false, ids, mask, batch, pastLength, promptLength, cache, hooks,
+        return pass(scope, false, ids, mask, batch, pastLength, promptLength, cache);
+    }
+
+    /** The same, {@code differentiable} keeping every intermediate on scope for autograd's backward pass. */
+    private ForwardPass pass(NDManager scope, boolean differentiable, long[] ids, long[] mask, int batch,
+            int pastLength, int promptLength, KvCache cache) {
+        return new ForwardPass(scope, differentiable, ids, mask, batch, pastLength, promptLength, cache, hooks,
                 config.slidingWindow(), decoder.alibiSlopes());
     }
 
@@ -389,9 +395,7 @@ public final class LanguageModel implements AutoCloseable {
         if (t < 2) {
             throw new IllegalArgumentException("empty input: a loss needs sequences of at least 2 tokens");
         }
-        // differentiable: every intermediate stays on scope for the backward pass
-        ForwardPass pass = new ForwardPass(scope, true, batch.paddedIds(0), batch.mask(), b, 0, t, null, hooks,
-                config.slidingWindow(), decoder.alibiSlopes());
+        ForwardPass pass = pass(scope, true, batch.paddedIds(0), batch.mask(), b, 0, t, null);
         NDArray logProbs = forward(pass, false).get(":, :-1, :").logSoftmax(-1);
         NDArray targets = pass.ids.get(":, 1:").expandDims(-1);
         NDArray nll = logProbs.gather(targets, 2).neg().squeeze(-1);

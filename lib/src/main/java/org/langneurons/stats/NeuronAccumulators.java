@@ -49,6 +49,10 @@ final class NeuronAccumulators implements AutoCloseable {
         double[] s0 = start.sum().toDoubleArray(), sq = start.sumSquares().toDoubleArray();
         float[] mn = start.min().toFloatArray(), mx = start.max().toFloatArray();
         double[] ps = percentiles;
+        double[][] startSums = new double[ps.length][];     // once, not once per layer
+        for (int j = 0; j < ps.length; j++) {
+            startSums[j] = start.percentileSum(ps[j]).toDoubleArray();
+        }
         for (int l = 0; l < layers; l++) {
             int from = l * neurons, to = from + neurons;
             overZero[l] = manager.create(Arrays.copyOfRange(oz, from, to));
@@ -58,7 +62,7 @@ final class NeuronAccumulators implements AutoCloseable {
             max[l] = manager.create(Arrays.copyOfRange(mx, from, to));
             double[] p = new double[ps.length * neurons];
             for (int j = 0; j < ps.length; j++) {
-                System.arraycopy(start.percentileSum(ps[j]).toDoubleArray(), from, p, j * neurons, neurons);
+                System.arraycopy(startSums[j], from, p, j * neurons, neurons);
             }
             percentileSums[l] = manager.create(p, new Shape(ps.length, neurons));
         }
