@@ -1,9 +1,13 @@
 #!/usr/bin/python3
-"""Runs `langneurons bench` and bench/torch_reference.py alternately on the same checkpoints, each under
-/usr/bin/time -v, and prints one JSON line per run plus a Markdown table of the best clean run of each.
+"""Runs `langneurons bench` and its PyTorch peers alternately on the same checkpoints, each under /usr/bin/time -v,
+and prints one JSON line per run plus a Markdown table of the medians of the clean runs and their ratios.
 
-    /usr/bin/python3 bench/side_by_side.py --models /tmp/small-llama /tmp/llama-110m [--rounds 2]
-        [--jar lib/target/langneurons.jar] [--torch-lib DIR] [--out results.jsonl] [bench options]
+    python3 bench/side_by_side.py --models DEFAULT_DIR /tmp/llama-110m --rounds 3 --python V/bin/python
+        [--peers hf,torch] [--jar lib/target/langneurons.jar] [--torch-lib DIR] [--out results.jsonl] [bench options]
+
+Peers: hf = bench/hf_reference.py (transformers, eager attention, forward hooks: what the papers' code runs);
+torch = bench/torch_reference.py (a plain PyTorch Llama, the same ops without transformers' overhead). --python is
+the interpreter with torch (and transformers for hf): a PyTorch 2.13 CPU wheel with MKL (DEVELOPERS.md).
 
 The machine may be shared: before each run it waits (up to --quiet-wait s) until the CPUs are idle, and during the
 run it compares the CPU time the whole machine spent (/proc/stat, steal included) with the CPU time of the run
@@ -24,7 +28,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 HZ = os.sysconf("SC_CLK_TCK")
 CPUS = os.cpu_count()
-KEYS = ("forward_tokens_per_s", "forward_with_neuron_stats_tokens_per_s", "generation_tokens_per_s")
+KEYS = ("forward_tokens_per_s", "forward_with_neuron_stats_tokens_per_s", "statistics_counts_tokens_per_s",
+        "statistics_full_tokens_per_s", "generation_tokens_per_s")
+SCRIPTS = {"hf": "hf_reference.py", "torch": "torch_reference.py"}
 
 
 def busy_jiffies():
@@ -103,7 +109,8 @@ def run(label, cmd, env, abort_share):
     return {
         "impl": label,
         "model": out["model"],
-        **{k: out[k] for k in KEYS},
+        **{k: out.get(k) for k in KEYS},
+        **({"torch": out["torch"]} if "torch" in out else {}),
         "peak_rss_mib": round(field("Maximum resident set size (kbytes)") / 1024),
         "wall_s": round(wall, 1),
         "own_cpu_s": round(own, 1),
@@ -118,6 +125,8 @@ def main():
                     help="attempts per pair; a pair with a clean run (here or already in --out) is not run again")
     ap.add_argument("--jar", default=os.path.join(HERE, "..", "lib", "target", "langneurons.jar"))
     ap.add_argument("--torch-lib")
+    ap.add_argument("--python", default="/usr/bin/python3", help="interpreter of the PyTorch peers")
+    ap.add_argument("--peers", default="hf", help="comma-separated: hf, torch")
     ap.add_argument("--out")
     ap.add_argument("--quiet-wait", type=float, default=300)
     ap.add_argument("--max-foreign", type=float, default=0.05)
@@ -136,15 +145,17 @@ def main():
     results = []
     if args.out and os.path.exists(args.out):
         results = [json.loads(line) for line in open(args.out)]
+    peers = [p for p in args.peers.split(",") if p]
     for r in range(args.rounds):
         for model in args.models:
             # alternate which side goes first, so slow drift of the machine does not favour one
-            sides = [("ours", ["java", "-jar", args.jar, "bench", "--model", model, *opts, "--json"], dict(os.environ)),
-                     ("torch", ["/usr/bin/python3", os.path.join(HERE, "torch_reference.py"), "--model", model, *opts],
-                      torch_env)]
+            sides = [("ours", ["java", "-Dai.djl.offline=true", "-jar", args.jar, "bench", "--model", model, *opts,
+                               "--json"], dict(os.environ))]
+            sides += [(p, [args.python, os.path.join(HERE, SCRIPTS[p]), "--model", model, *opts], torch_env)
+                      for p in peers]
             for label, cmd, env in (sides if r % 2 == 0 else sides[::-1]):
-                if any(x["impl"] == label and x["model"] == os.path.abspath(model) and not x["contended"]
-                       for x in results):
+                if sum(x["impl"] == label and x["model"] == os.path.abspath(model) and not x["contended"]
+                       for x in results) > r:
                     continue
                 before = wait_quiet(args.quiet_wait)
                 res = run(label, cmd, env, args.abort_share)
@@ -163,18 +174,39 @@ def main():
     table(results)
 
 
+def median(xs):
+    xs = sorted(x for x in xs if x is not None)
+    if not xs:
+        return None
+    mid = len(xs) // 2
+    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+
 def table(results):
-    print("\n| model | impl | forward tok/s | forward + neuron stats tok/s | generation tok/s | peak RSS MiB | runs (clean/all) |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    """Medians of the clean runs (all runs where none is clean), and ours / peer per measurement."""
+    names = {"forward_tokens_per_s": "forward", "forward_with_neuron_stats_tokens_per_s": "forward + hook",
+             "statistics_counts_tokens_per_s": "stats counts", "statistics_full_tokens_per_s": "stats full",
+             "generation_tokens_per_s": "generation"}
+    print("\n| model | impl | " + " | ".join(names[k] + " tok/s" for k in KEYS) + " | peak RSS MiB | runs (clean/all) |")
+    print("|---|---|" + "---:|" * (len(KEYS) + 2))
     for model in dict.fromkeys(r["model"] for r in results):
-        for impl in ("ours", "torch"):
+        med = {}
+        for impl in dict.fromkeys(r["impl"] for r in results):
             runs = [r for r in results if r["model"] == model and r["impl"] == impl]
+            if not runs:
+                continue
             clean = [r for r in runs if not r["contended"]] or runs
-            best = {k: max(r[k] for r in clean) for k in KEYS}
+            med[impl] = {k: median(r.get(k) for r in clean) for k in KEYS}
             rss = max(r["peak_rss_mib"] for r in clean)
             n_clean = sum(not r["contended"] for r in runs)
-            print(f"| {os.path.basename(model)} | {impl} | {best[KEYS[0]]} | {best[KEYS[1]]} | {best[KEYS[2]]} | {rss} "
-                  f"| {n_clean}/{len(runs)} |")
+            cells = " | ".join("-" if med[impl][k] is None else f"{med[impl][k]:,.0f}" for k in KEYS)
+            print(f"| {os.path.basename(model)} | {impl} | {cells} | {rss} | {n_clean}/{len(runs)} |")
+        for impl in med:
+            if impl == "ours":
+                continue
+            cells = " | ".join("-" if med[impl][k] is None or med["ours"][k] is None
+                               else f"{med['ours'][k] / med[impl][k]:.2f}x" for k in KEYS)
+            print(f"| {os.path.basename(model)} | ours / {impl} | {cells} | | |")
 
 
 if __name__ == "__main__":

@@ -14,19 +14,22 @@ import org.langneurons.hooks.HookPoint;
 import org.langneurons.model.GenerationConfig;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.TokenBatch;
+import org.langneurons.stats.StatisticsCollector;
+import org.langneurons.stats.StatisticsSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code bench}: tokens per second of a batched forward, of the same forward with a statistics-reading hook on every
- * layer's neurons (counts of activation > 0 and sums, accumulated on the device), and of greedy generation with the
- * KV cache. Prints figures and settings; asserts nothing.
+ * layer's neurons (counts of activation > 0 and sums, accumulated on the device), of the statistics pass as
+ * {@code stats} runs it (counts only, as {@code --percentiles none}, and full: counts, sums, extremes, the seven
+ * batch-mean percentiles), and of greedy generation with the KV cache. Prints figures and settings; asserts nothing.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Tokens/s of batched forward, forward with a statistics hook on every layer's neurons, and"
                 + " greedy generation. Figures only.")
-final class BenchCommand implements Runnable {
+final class BenchCommand implements Runnable, Main.LongRunning {
     @Mixin
     ModelOptions options;
 
@@ -79,6 +82,15 @@ final class BenchCommand implements Runnable {
                     withStats = tokensPerSecond(batch * length, () -> logits(model, forwardBatch));
                 }
             }
+            // the statistics pass itself (the collector, its masking and accumulators), as `stats` runs it
+            List<long[]> windows = randomBatch(random, model.config().vocabSize(), batch, length).sequences();
+            StatisticsSettings counts = StatisticsSettings.builder().maxLength(length).batchSize(batch)
+                    .percentiles().build();
+            StatisticsSettings full = counts.toBuilder().percentiles(StatisticsSettings.DEFAULT_PERCENTILES).build();
+            double statsCounts = tokensPerSecond(batch * length, () -> StatisticsCollector.collectWindows(model,
+                    "bench", windows, counts, null, StatisticsCollector.Progress.NONE));
+            double statsFull = tokensPerSecond(batch * length, () -> StatisticsCollector.collectWindows(model,
+                    "bench", windows, full, null, StatisticsCollector.Progress.NONE));
             GenerationConfig greedy = GenerationConfig.greedy(newTokens).withStopAtEos(false);
             double generation = tokensPerSecond(batch * newTokens, () -> model.generate(prompts, greedy));
 
@@ -94,6 +106,8 @@ final class BenchCommand implements Runnable {
             out.put("repeats", repeats);
             out.put("forward_tokens_per_s", round(forward));
             out.put("forward_with_neuron_stats_tokens_per_s", round(withStats));
+            out.put("statistics_counts_tokens_per_s", round(statsCounts));
+            out.put("statistics_full_tokens_per_s", round(statsFull));
             out.put("generation_tokens_per_s", round(generation));
             if (json) {
                 Json.print(System.out, out);

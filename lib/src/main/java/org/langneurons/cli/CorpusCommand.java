@@ -35,7 +35,7 @@ final class CorpusCommand implements Runnable {
                     + "DIR/manifest.json and DIR/LANG/SPLIT.txt (one document a line) with DIR/LANG/SPLIT.ids.",
                 "Needs apt-get, dpkg-deb, npm and tar, and `apt-get update` to have been run once.",
                 "Prints the characters of each language's splits."})
-    static final class Build implements Runnable {
+    static final class Build implements Runnable, Main.LongRunning {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code evaluate}: bits per character per language on a corpus's validation split, against a unigram baseline. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Bits per character of every language's validation text, beside a unigram character model's.")
-final class EvaluateCommand implements Runnable {
+final class EvaluateCommand implements Runnable, Main.LongRunning {
     @Mixin
     ModelOptions options;
 

@@ -31,7 +31,23 @@ public final class Main implements Runnable {
             }
             return 1;
         });
-        return cli.execute(args);
+        int status = cli.execute(args);
+        CommandLine.ParseResult parsed = cli.getParseResult();
+        while (parsed != null && parsed.hasSubcommand()) {
+            parsed = parsed.subcommand();       // the command that ran: `corpus build`, not `corpus`
+        }
+        if (parsed != null && parsed.commandSpec().userObject() instanceof LongRunning
+                && !parsed.isUsageHelpRequested() && !parsed.isVersionHelpRequested()) {
+            String peak = PeakMemory.line();
+            if (peak != null) {
+                cli.getErr().println(peak);
+            }
+        }
+        return status;
+    }
+
+    /** A command that can run for minutes or hours: its peak memory is printed when it ends. */
+    interface LongRunning {
     }
 
     /** Entry point of the runnable jar. */

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = {"Mean NLL per token and perplexity of a UTF-8 text file.",
             "Each non-empty line is one document, tokenized with the tokenizer's special tokens and scored in windows"
             + " of --max-length tokens."})
-final class PerplexityCommand implements Runnable {
+final class PerplexityCommand implements Runnable, Main.LongRunning {
     @Mixin
     ModelOptions options;
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
                 + "cross-entropy change, over each language's validation text.",
             "Writes OUT/ppxc.json and OUT/ppxc.html (heatmap); with --random-draws N also the same for random "
                 + "neurons (as many per layer and language), with a 95%% interval of the own-language change."})
-final class PplChangeCommand implements Runnable {
+final class PplChangeCommand implements Runnable, Main.LongRunning {
     @Mixin
     ModelOptions options;
 
@@ -69,7 +69,6 @@ final class PplChangeCommand implements Runnable {
             PerplexityChange m = evaluation.change(set, value, statsFor, progress("matrix"));
             RandomControl control = draws > 0
                     ? evaluation.randomControl(set, value, statsFor, draws, progress("random control")) : null;
-            System.err.println();
             Path json = out.resolve("ppxc.json");
             if (control == null) {
                 m.save(json);
@@ -85,6 +84,12 @@ final class PplChangeCommand implements Runnable {
     }
 
     private static PerplexityChange.Progress progress(String what) {
-        return (done, total) -> System.err.printf("\r%s: %d / %d evaluations   ", what, done, total);
+        ProgressLine line = new ProgressLine(System.err, what, "evaluations");
+        return (done, total) -> {
+            line.update(done, total);
+            if (done == total) {
+                line.done();
+            }
+        };
     }
 }

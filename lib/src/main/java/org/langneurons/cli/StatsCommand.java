@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
             "--relevance P adds Mondal et al.'s stage 2: the shuffled documents are split in halves, the first "
                 + "gives the statistics (and the batch-mean P-th percentile thresholds), the second the relevance "
                 + "(OUT/LANG.relevance.safetensors), which `identify --method actprob` reads."})
-final class StatsCommand implements Runnable {
+final class StatsCommand implements Runnable, Main.LongRunning {
     @Mixin
     ModelOptions options;
 

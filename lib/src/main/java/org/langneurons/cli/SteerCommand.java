@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
                 + "identifier trained on the embedded corpus), before and after: one pair, or a source x target "
                 + "table when --from or --to name several languages.",
             "--prompts FILE: one prompt a line (default: the first words of each source's validation documents)."})
-final class SteerCommand implements Runnable {
+final class SteerCommand implements Runnable, Main.LongRunning {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

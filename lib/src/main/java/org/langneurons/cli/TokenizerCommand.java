@@ -25,7 +25,7 @@ final class TokenizerCommand implements Runnable {
             description = {"Train a byte-level BPE tokenizer on the training split of a corpus, with the same number"
                 + " of characters from every language, and save it as a Hugging Face tokenizer.json.",
                 "Prints tokens per character of every language's validation split."})
-    static final class Train implements Runnable {
+    static final class Train implements Runnable, Main.LongRunning {
         @Option(names = "--corpus", required = true, paramLabel = "DIR", description = "A corpus (corpus build).")
         Path corpus;
 

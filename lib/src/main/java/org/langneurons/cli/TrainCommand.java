@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
             "Checkpoints go to --work; running the same command again resumes. Ctrl-C (or a kill) finishes the"
             + " step in progress and checkpoints it. The result is a Hugging Face checkpoint in --out, with"
             + " training-log.json."})
-final class TrainCommand implements Runnable {
+final class TrainCommand implements Runnable, Main.LongRunning {
     @Option(names = "--corpus", required = true, paramLabel = "DIR") Path corpus;
     @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "tokenizer.json") Path tokenizer;
     @Option(names = "--work", required = true, paramLabel = "DIR", description = "Checkpoints and logs.") Path work;

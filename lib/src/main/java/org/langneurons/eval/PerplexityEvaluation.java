@@ -1,15 +1,19 @@
 package org.langneurons.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.langneurons.hooks.HookHandle;
 import org.langneurons.intervention.Intervention;
 import org.langneurons.intervention.InterventionValue;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.Perplexity;
+import org.langneurons.model.ThreadTuner;
+import org.langneurons.model.TokenBatch;
 import org.langneurons.model.TokenizedText;
 import org.langneurons.neurons.NeuronSet;
 import org.langneurons.neurons.RandomNeurons;
@@ -72,6 +76,10 @@ public final class PerplexityEvaluation {
         TokenizedText t = texts.get(language);
         if (t == null) {
             throw new IllegalArgumentException("no evaluation text for language " + language);
+        }
+        if (t.windows().stream().allMatch(w -> w.length < 2)) {
+            throw new IllegalArgumentException("empty input: the evaluation text of " + language
+                    + " holds no token to predict");
         }
         return t;
     }
@@ -142,36 +150,65 @@ public final class PerplexityEvaluation {
         }
     }
 
+    /**
+     * One column at a time: each batch of the column's text runs once per row with neurons (plus the baseline when
+     * it is not known yet), and the rows share the blocks below their first intervened layer (see
+     * {@link LanguageModel#tokenNll(TokenBatch, List)}); the sums are the separate evaluations' bit for bit.
+     */
     private PerplexityChange matrix(NeuronSet set, Function<String, Intervention> interventionFor,
             InterventionValue value, Counter counter) {
         List<String> langs = set.languages();
         int k = langs.size();
-        double[] basePpl = new double[k], baseNll = new double[k];
-        for (int j = 0; j < k; j++) {
-            boolean known = baselines.containsKey(langs.get(j));
-            Perplexity p = baseline(langs.get(j));
-            basePpl[j] = p.perplexity();
-            baseNll[j] = p.meanNll();
-            if (!known) {
-                counter.add(1);
+        List<Integer> rows = new ArrayList<>();          // rows with neurons; the others are exactly zero
+        List<Supplier<HookHandle>> interventions = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            if (set.count(langs.get(i)) > 0) {
+                Intervention intervention = interventionFor.apply(langs.get(i));
+                rows.add(i);
+                interventions.add(() -> intervention.apply(model));
             }
         }
+        double[] basePpl = new double[k], baseNll = new double[k];
         double[][] ppxc = new double[k][k], ce = new double[k][k];
-        for (int i = 0; i < k; i++) {
-            if (set.count(langs.get(i)) == 0) {
-                // nothing to intervene on: the row is exactly zero, so it is not evaluated
-                counter.add(k);
-                continue;
+        for (int j = 0; j < k; j++) {
+            String language = langs.get(j);
+            TokenizedText text = text(language);
+            boolean known = baselines.containsKey(language);
+            List<Supplier<HookHandle>> variants = new ArrayList<>();
+            if (!known) {
+                variants.add(NO_HOOKS);
             }
-            try (HookHandle h = interventionFor.apply(langs.get(i)).apply(model)) {
-                for (int j = 0; j < k; j++) {
-                    Perplexity p = model.perplexity(texts.get(langs.get(j)), batchSize);
-                    ppxc[i][j] = p.perplexity() - basePpl[j];
-                    ce[i][j] = p.meanNll() - baseNll[j];
-                    counter.add(1);
+            variants.addAll(interventions);
+            Perplexity.Sum[] sums = new Perplexity.Sum[variants.size()];
+            Arrays.setAll(sums, v -> new Perplexity.Sum());
+            try (ThreadTuner tuner = ThreadTuner.forBatches(model)) {
+                for (TokenBatch batch : text.batches(batchSize)) {
+                    tuner.begin();
+                    List<float[][]> nll = model.tokenNll(batch, variants);
+                    for (int v = 0; v < sums.length; v++) {
+                        sums[v].add(nll.get(v));
+                    }
+                    tuner.end((long) batch.size() * batch.width());
                 }
             }
+            if (!known) {
+                baselines.put(language, sums[0].perplexity(text.characters()));
+                counter.add(1);
+            }
+            Perplexity base = baselines.get(language);
+            basePpl[j] = base.perplexity();
+            baseNll[j] = base.meanNll();
+            int offset = known ? 0 : 1;
+            for (int r = 0; r < rows.size(); r++) {
+                Perplexity p = sums[offset + r].perplexity(text.characters());
+                ppxc[rows.get(r)][j] = p.perplexity() - basePpl[j];
+                ce[rows.get(r)][j] = p.meanNll() - baseNll[j];
+            }
+            counter.add(k);
         }
         return new PerplexityChange(langs, basePpl, baseNll, ppxc, ce, value);
     }
+
+    /** A variant that registers nothing: the plain forward. */
+    private static final Supplier<HookHandle> NO_HOOKS = () -> () -> { };
 }

@@ -3,6 +3,7 @@ package org.langneurons.hooks;
 import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,6 +99,27 @@ public final class Hooks {
     public boolean has(HookName name) {
         List<Hook> list = hooks.get(name);
         return list != null && !list.isEmpty();
+    }
+
+    /** How many hooks each name holds now; {@link #firstLayerAddedSince} compares a later state with it. */
+    public Map<HookName, Integer> counts() {
+        Map<HookName, Integer> out = new HashMap<>();
+        hooks.forEach((name, list) -> out.put(name, list.size()));
+        return out;
+    }
+
+    /**
+     * The lowest layer at which more hooks are registered now than in {@code before} (from {@link #counts}), or the
+     * number of layers when none was added: the first block a registration can change.
+     */
+    public int firstLayerAddedSince(Map<HookName, Integer> before) {
+        int first = layers;
+        for (Map.Entry<HookName, List<Hook>> e : hooks.entrySet()) {
+            if (e.getValue().size() > before.getOrDefault(e.getKey(), 0)) {
+                first = Math.min(first, e.getKey().layer());
+            }
+        }
+        return first;
     }
 
     /** Whether no hook is registered anywhere. */

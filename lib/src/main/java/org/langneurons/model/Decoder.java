@@ -42,19 +42,34 @@ abstract class Decoder {
 
     /** The residual stream after every block: [B, T, d]. */
     NDArray run(ForwardPass pass) {
-        NDArray x = embed(pass.ids);
-        for (DecoderBlock block : blocks) {
-            x = pass.differentiable ? block.forward(x, pass) : forwardScoped(block, x, pass);
+        return runFrom(pass, embed(pass.ids), 0, false);
+    }
+
+    /**
+     * The residual stream after the last block, from {@code x} entering block {@code from}; with {@code keepInput},
+     * {@code x} outlives the call (several continuations share it).
+     */
+    NDArray runFrom(ForwardPass pass, NDArray x, int from, boolean keepInput) {
+        for (int l = from; l < blocks.size(); l++) {
+            x = block(pass, l, x, keepInput && l == from);
         }
         return x;
     }
 
+    /** Block {@code l} on {@code x}; with {@code keepInput}, {@code x} outlives the call. */
+    NDArray block(ForwardPass pass, int l, NDArray x, boolean keepInput) {
+        DecoderBlock block = blocks.get(l);
+        return pass.differentiable ? block.forward(x, pass) : forwardScoped(block, x, pass, keepInput);
+    }
+
     /**
      * One block on a scope of its own, closed when the block ends: only its output lives on. Its input goes with
-     * it (nothing reads it afterwards; hooks copy what they keep).
+     * it (nothing reads it afterwards; hooks copy what they keep) unless {@code keepInput}.
      */
-    private static NDArray forwardScoped(DecoderBlock block, NDArray x, ForwardPass pass) {
+    private static NDArray forwardScoped(DecoderBlock block, NDArray x, ForwardPass pass, boolean keepInput) {
         try (NDManager blockScope = pass.scope.newSubManager()) {
+            // ops put their results on their first operand's manager: a kept input is copied onto the block's scope
+            x = keepInput ? x.duplicate() : x;
             x.attach(blockScope);
             pass.enter(blockScope);
             NDArray out = block.forward(x, pass);

@@ -42,7 +42,8 @@ final class Generator {
         long[] sequence = batch.paddedIds(0);
         long[] mask = batch.mask();
         try (NDManager run = model.manager().newSubManager();
-                KvCache cache = generation.useCache() ? new KvCache(run, config.layers()) : null) {
+                KvCache cache = generation.useCache() ? new KvCache(run, config.layers()) : null;
+                ThreadTuner tuner = ThreadTuner.forDecoding(model)) {
             if (!generation.isGreedy()) {
                 Engine.getInstance().setRandomSeed((int) generation.seed());
             }
@@ -54,12 +55,18 @@ final class Generator {
                     boolean incremental = cache != null && step > 0;
                     int past = incremental ? cache.length() : 0;
                     long[] input = incremental ? last : sequence;
+                    if (incremental) {
+                        tuner.begin();      // decode steps only: the prompt's step is another kind of work
+                    }
                     NDArray logits = model.lastLogits(scope, input, mask, b, past, promptLength, cache)
                             .reshape(b, vocab);
                     NDArray uniform = generation.isGreedy() ? null
                             : scope.randomUniform(Float.MIN_NORMAL, 1f, new Shape(b, vocab));
                     NDArray chosen = TokenSampler.choose(logits, seen, uniform, generation);
                     next = chosen.toLongArray();
+                    if (incremental) {
+                        tuner.end(b);
+                    }
                     if (seen != null) {
                         NDArray updated = seen.logicalOr(chosen.oneHot(vocab).gt(0));
                         updated.attach(run);

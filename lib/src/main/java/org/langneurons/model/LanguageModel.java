@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.langneurons.hooks.HookHandle;
+import org.langneurons.hooks.HookName;
 import org.langneurons.hooks.Hooks;
 import org.langneurons.io.CheckpointException;
 import org.langneurons.io.CheckpointWeights;
@@ -366,23 +369,87 @@ public final class LanguageModel implements AutoCloseable {
     public float[][] tokenNll(TokenBatch batch) {
         batch.checkIds(config.vocabSize());
         try (NDManager scope = manager.newSubManager()) {
-            int b = batch.size(), t = batch.width();
-            ForwardPass pass = pass(scope, batch.paddedIds(0), batch.mask(), b, 0, t, null);
-            NDArray logits = forward(pass, false);
-            float[] nll = new float[0];
-            if (t > 1) {
-                NDArray logProbs = logits.get(":, :-1, :").logSoftmax(-1);
-                NDArray targets = pass.ids.get(":, 1:").expandDims(-1);
-                nll = logProbs.gather(targets, 2).neg().toFloatArray();
+            ForwardPass pass = pass(scope, batch.paddedIds(0), batch.mask(), batch.size(), 0, batch.width(), null);
+            return tokenNll(batch, pass, decoder.run(pass));
+        }
+    }
+
+    /**
+     * {@link #tokenNll(TokenBatch)} of one batch under each of several hook settings: a variant registers hooks and
+     * returns the handle that removes them (an intervention's {@code () -> intervention.apply(model)}; one that
+     * registers nothing gives the plain forward). The blocks before the first layer a variant hooks run once, without
+     * the variants' hooks, and every variant continues from their output (hooks change nothing before their layer, so
+     * each result is bit for bit the one a separate forward gives): K interventions on the upper layers cost one
+     * shared lower part plus K upper parts. Hooks registered before the call run in the shared part once, and again
+     * in each variant's own blocks.
+     *
+     * <pre>{@code
+     * List<java.util.function.Supplier<HookHandle>> variants = List.of(() -> () -> { }, () -> model.hooks().add(
+     *         HookName.mlpAct(3), (name, act, ctx) -> act.zerosLike()));
+     * List<float[][]> nll = model.tokenNll(batch, variants);    // [variant][sequence][position]
+     * }</pre>
+     */
+    public List<float[][]> tokenNll(TokenBatch batch, List<? extends Supplier<HookHandle>> variants) {
+        batch.checkIds(config.vocabSize());
+        int layers = config.layers();
+        int[] first = new int[variants.size()];
+        for (int v = 0; v < first.length; v++) {
+            Map<HookName, Integer> before = hooks.counts();
+            try (HookHandle h = variants.get(v).get()) {
+                first[v] = hooks.firstLayerAddedSince(before);
             }
-            float[][] out = new float[b][];
-            for (int i = 0; i < b; i++) {
-                int n = batch.sequences().get(i).length - 1;
-                int from = i * (t - 1) + batch.offset(i);
-                out[i] = Arrays.copyOfRange(nll, from, from + n);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            ForwardPass pass = pass(scope, batch.paddedIds(0), batch.mask(), batch.size(), 0, batch.width(), null);
+            // the residual stream entering each layer a variant starts from (index layers: after the last block)
+            NDArray[] entering = new NDArray[layers + 1];
+            int last = Arrays.stream(first).max().orElse(0);
+            NDArray x = decoder.embed(pass.ids);
+            for (int l = 0; l <= last; l++) {
+                final int layer = l;
+                boolean kept = Arrays.stream(first).anyMatch(f -> f == layer);
+                if (kept) {
+                    entering[l] = x;
+                }
+                if (l < last) {
+                    x = decoder.block(pass, l, x, kept);
+                }
+            }
+            List<float[][]> out = new ArrayList<>();
+            for (int v = 0; v < first.length; v++) {
+                if (first[v] == layers) {
+                    out.add(tokenNll(batch, pass, entering[layers].duplicate()));
+                    continue;
+                }
+                try (HookHandle h = variants.get(v).get()) {
+                    out.add(tokenNll(batch, pass, decoder.runFrom(pass, entering[first[v]], first[v], true)));
+                }
             }
             return out;
         }
+    }
+
+    /** The NLLs of {@code batch} from the residual stream after the last block, which is freed here. */
+    private float[][] tokenNll(TokenBatch batch, ForwardPass pass, NDArray residual) {
+        int b = batch.size(), t = batch.width();
+        float[] nll = new float[0];
+        try (NDManager scope = pass.scope.newSubManager()) {
+            residual.attach(scope);         // what is computed from it lands on its manager: freed below
+            if (t > 1) {
+                // the last position predicts nothing: leave it out before the LM head, not after (no logits copy)
+                NDArray logProbs = decoder.logits(decoder.finalNorm(residual.get(":, :-1, :"))).logSoftmax(-1);
+                NDArray targets = pass.ids.get(":, 1:").expandDims(-1);
+                targets.attach(scope);
+                nll = logProbs.gather(targets, 2).neg().toFloatArray();
+            }
+        }
+        float[][] out = new float[b][];
+        for (int i = 0; i < b; i++) {
+            int n = batch.sequences().get(i).length - 1;
+            int from = i * (t - 1) + batch.offset(i);
+            out[i] = Arrays.copyOfRange(nll, from, from + n);
+        }
+        return out;
     }
 
     /**
@@ -451,20 +518,15 @@ public final class LanguageModel implements AutoCloseable {
         if (windows.stream().allMatch(w -> w.length < 2)) {
             throw new IllegalArgumentException("empty input: the texts hold no token to predict");
         }
-        double total = 0;
-        long count = 0;
-        for (int i = 0; i < windows.size(); i += batchSize) {
-            List<long[]> part = windows.subList(i, Math.min(windows.size(), i + batchSize));
-            for (float[] row : tokenNll(new TokenBatch(part, TokenBatch.Padding.RIGHT))) {
-                for (float x : row) {
-                    total += x;
-                }
-                count += row.length;
+        Perplexity.Sum sum = new Perplexity.Sum();
+        try (ThreadTuner tuner = ThreadTuner.forBatches(this)) {
+            for (TokenBatch batch : text.batches(batchSize)) {
+                tuner.begin();
+                sum.add(tokenNll(batch));
+                tuner.end((long) batch.size() * batch.width());
             }
         }
-        double mean = total / count;
-        long characters = text.characters();
-        return new Perplexity(count, characters, mean, Math.exp(mean), total / Math.log(2) / Math.max(1, characters));
+        return sum.perplexity(text.characters());
     }
 
     // ---- generation ----

@@ -11,4 +11,36 @@ package org.langneurons.model;
  * @param bitsPerCharacter total NLL / ln 2 / characters
  */
 public record Perplexity(long tokens, long characters, double meanNll, double perplexity, double bitsPerCharacter) {
+
+    /**
+     * Token NLLs summed in the order they are added (so a result does not depend on how batches were formed), then
+     * turned into a {@link Perplexity}.
+     *
+     * <pre>{@code
+     * Perplexity.Sum sum = new Perplexity.Sum();
+     * sum.add(model.tokenNll(batch));
+     * Perplexity p = sum.perplexity(1200);
+     * }</pre>
+     */
+    public static final class Sum {
+        private double total;
+        private long count;
+
+        /** Adds every NLL of every sequence, in order. */
+        public void add(float[][] nll) {
+            for (float[] row : nll) {
+                for (float x : row) {
+                    total += x;
+                }
+                count += row.length;
+            }
+        }
+
+        /** The perplexity of what was added, for a text of {@code characters} code points. */
+        public Perplexity perplexity(long characters) {
+            double mean = total / count;
+            return new Perplexity(count, characters, mean, Math.exp(mean),
+                    total / Math.log(2) / Math.max(1, characters));
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package org.langneurons.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,5 +31,18 @@ public record TokenizedText(List<long[]> windows, long characters) {
             throw new IllegalArgumentException("characters must be >= 0, got " + characters);
         }
         windows = windows.stream().map(long[]::clone).toList();
+    }
+
+    /** The windows in order, {@code batchSize} to a batch (right-padded), as perplexity scores them. */
+    public List<TokenBatch> batches(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        List<TokenBatch> out = new ArrayList<>();
+        for (int i = 0; i < windows.size(); i += batchSize) {
+            out.add(new TokenBatch(windows.subList(i, Math.min(windows.size(), i + batchSize)),
+                    TokenBatch.Padding.RIGHT));
+        }
+        return out;
     }
 }

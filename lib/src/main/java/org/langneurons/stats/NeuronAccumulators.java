@@ -128,21 +128,57 @@ final class NeuronAccumulators implements AutoCloseable {
             aboveSums[l].addi(x.gt(thresholds[l]).toType(DataType.FLOAT64, false).sum(new int[] {0}).div(n));
         }
         double[] ps = percentiles;
-        // sorted once, in float32 (the order is the same as in float64); percentiles interpolate in float64
-        NDArray sorted = sketchBelow != null || ps.length > 0 ? x.sort(0) : null;
+        // the sketch needs every value in order; percentiles alone need only some ranks
+        NDArray sorted = sketchBelow != null ? x.sort(0) : null;
         if (sketchBelow != null) {
             sketchBelow[l].addi(countBelowEdges(sorted, n));
         }
         if (ps.length > 0) {
+            OrderStatistics order = sorted != null ? new OrderStatistics(null, sorted, n, n)
+                    : OrderStatistics.of(x, n, ps);
             for (int j = 0; j < ps.length; j++) {
                 double pos = ps[j] / 100 * (n - 1);
                 long lo = (long) Math.floor(pos), hi = Math.min(lo + 1, n - 1);
-                NDArray a = sorted.get(lo).toType(DataType.FLOAT64, false);
-                NDArray b = sorted.get(hi).toType(DataType.FLOAT64, false);
+                NDArray a = order.rank(lo).toType(DataType.FLOAT64, false);
+                NDArray b = order.rank(hi).toType(DataType.FLOAT64, false);
                 percentileSums[l].get(j).addi(a.add(b.sub(a).mul(pos - lo)));
             }
         }
         return activation;
+    }
+
+    /**
+     * The values of given ranks along axis 0 of [N, I] (rank 0 the smallest, per column) without sorting all N: the
+     * ranks at or above the lowest one asked for in the upper half come from a partial selection of the largest
+     * values, the others from one of the smallest (two top-k selections cost a half to a third of a full sort at
+     * N = 4096; the values are the sorted ones exactly, so the percentiles equal a full sort's).
+     */
+    private record OrderStatistics(NDArray largest, NDArray smallest, long n, long firstUpper) {
+
+        static OrderStatistics of(NDArray x, long n, double[] percentiles) {
+            long firstUpper = n, lastLower = -1;
+            for (double p : percentiles) {
+                double pos = p / 100 * (n - 1);
+                long lo = (long) Math.floor(pos), hi = Math.min(lo + 1, n - 1);
+                if (2 * lo >= n - 1) {
+                    firstUpper = Math.min(firstUpper, lo);
+                } else {
+                    lastLower = Math.max(lastLower, hi);
+                }
+            }
+            // descending: rank r at index n - 1 - r; ascending: rank r at index r
+            NDArray largest = firstUpper < n ? x.topK((int) (n - firstUpper), 0, true, true).get(0) : null;
+            NDArray smallest = lastLower >= 0 ? x.topK((int) (lastLower + 1), 0, false, true).get(0) : null;
+            return new OrderStatistics(largest, smallest, n, firstUpper);
+        }
+
+        /** The rank-r values, [I]. */
+        NDArray rank(long r) {
+            if (largest != null && r >= firstUpper) {
+                return largest.get(n - 1 - r);
+            }
+            return smallest.get(r);
+        }
     }
 
     /**

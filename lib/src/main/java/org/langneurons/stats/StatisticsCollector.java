@@ -12,6 +12,7 @@ import java.util.Random;
 import org.langneurons.hooks.HookHandle;
 import org.langneurons.io.TextTokenizer;
 import org.langneurons.model.LanguageModel;
+import org.langneurons.model.ThreadTuner;
 import org.langneurons.model.TokenBatch;
 import org.langneurons.model.TokenWindows;
 
@@ -183,13 +184,16 @@ public final class StatisticsCollector {
             long doneAtStart = windows.subList(0, firstWindow).stream().mapToLong(w -> w.length).sum();
             long counted = doneAtStart;
             int batchesSinceCheckpoint = 0;
-            try (HookHandle h = model.hooks().addEveryLayer(s.tensor().point(), acc::observe)) {
+            try (HookHandle h = model.hooks().addEveryLayer(s.tensor().point(), acc::observe);
+                    ThreadTuner tuner = ThreadTuner.forBatches(model)) {
                 for (int w = firstWindow; w < windows.size(); w += s.batchSize()) {
                     List<long[]> part = windows.subList(w, Math.min(windows.size(), w + s.batchSize()));
                     TokenBatch batch = new TokenBatch(part, TokenBatch.Padding.RIGHT);
                     long real = part.stream().mapToLong(x -> x.length).sum();
                     acc.beginBatch(s.includePadding() ? (long) batch.size() * batch.width() : real);
+                    tuner.begin();
                     model.run(batch);
+                    tuner.end((long) batch.size() * batch.width());
                     acc.endBatch();
                     counted += real;
                     double seconds = (System.nanoTime() - t0) / 1e9;

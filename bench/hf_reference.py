@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""The peer a researcher would run instead of LangNeurons: Hugging Face transformers (PyTorch eager) with forward
+hooks on every layer's MLP activation, as Tang et al.'s and Mondal et al.'s statistics code does. It times what
+`langneurons bench` times, on the same checkpoint and the same token ids, and prints JSON with the keys of
+`bench --json`.
+
+    V/bin/python bench/hf_reference.py --model DIR [--attn eager|sdpa] [--batch 8 --length 128 --new-tokens 32
+        --prompt-length 16 --repeats 3 --threads 2]
+
+Needs torch and transformers (see DEVELOPERS.md for the offline pip command). Measurements, each one warm-up then
+--repeats timed runs, tokens/s = tokens per run * repeats / seconds:
+  forward_tokens_per_s                    model(ids) -> full logits [B, T, vocab] float32
+  forward_with_neuron_stats_tokens_per_s  the same with a hook per layer adding count(act > 0) and sum per neuron
+  statistics_counts_tokens_per_s          the statistics pass with counts only (all LAPE needs; Tang's code):
+                                          the hook selects the real positions (attention mask) and adds count(act > 0)
+                                          and the float64 sum per neuron
+  statistics_full_tokens_per_s            the same plus sum of squares, min, max and the seven batch-mean percentiles
+                                          (torch.quantile over the batch's positions, Mondal et al.'s statistics)
+  generation_tokens_per_s                 model.generate, greedy, KV cache, exactly new-tokens new tokens per prompt
+Token ids are java.util.Random(42).nextInt(vocab) drawn in BenchCommand's order (see torch_reference.py).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_reference import JavaRandom, random_batch, tokens_per_second  # noqa: E402
+
+PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
+
+
+class NeuronStatistics:
+    """Per-layer accumulators filled by forward hooks on `mlp.act_fn` (the activation a = SiLU(gate))."""
+
+    def __init__(self, model, full):
+        c = model.config
+        self.full = full
+        self.mask = None
+        n, layers = c.intermediate_size, c.num_hidden_layers
+        self.over_zero = torch.zeros(layers, n, dtype=torch.int64)
+        self.sum = torch.zeros(layers, n, dtype=torch.float64)
+        self.sum_squares = torch.zeros(layers, n, dtype=torch.float64)
+        self.min = torch.full((layers, n), float("inf"))
+        self.max = torch.full((layers, n), float("-inf"))
+        self.percentile_sums = torch.zeros(len(PERCENTILES), layers, n, dtype=torch.float64)
+        self.q = torch.tensor([p / 100 for p in PERCENTILES])
+        self.handles = [layer.mlp.act_fn.register_forward_hook(self.hook(l))
+                        for l, layer in enumerate(model.model.layers)]
+
+    def hook(self, l):
+        def observe(module, inputs, act):
+            x = act.reshape(-1, act.shape[-1])
+            if self.mask is not None:
+                x = x[self.mask.reshape(-1).bool()]
+            self.over_zero[l] += (x > 0).sum(0)
+            x64 = x.double()
+            self.sum[l] += x64.sum(0)
+            if self.full:
+                self.sum_squares[l] += (x64 * x64).sum(0)
+                self.min[l] = torch.minimum(self.min[l], x.min(0).values)
+                self.max[l] = torch.maximum(self.max[l], x.max(0).values)
+                self.percentile_sums[:, l] += torch.quantile(x, self.q, dim=0).double()
+            return act
+        return observe
+
+    def close(self):
+        for h in self.handles:
+            h.remove()
+
+
+def bench(args):
+    from transformers import AutoModelForCausalLM
+    model = AutoModelForCausalLM.from_pretrained(args.model, torch_dtype=torch.float32,
+                                                 attn_implementation=args.attn).eval()
+    vocab = model.config.vocab_size
+    rnd = JavaRandom(42)
+    ids = random_batch(rnd, vocab, args.batch, args.length)
+    prompts = random_batch(rnd, vocab, args.batch, args.prompt_length)
+    mask = torch.ones_like(ids)
+    tokens = args.batch * args.length
+
+    def forward():
+        model(input_ids=ids, attention_mask=mask, use_cache=False).logits.float()
+
+    out = {"forward_tokens_per_s": tokens_per_second(tokens, args.repeats, forward)}
+    for key, full, real_only in (("forward_with_neuron_stats_tokens_per_s", False, False),
+                                 ("statistics_counts_tokens_per_s", False, True),
+                                 ("statistics_full_tokens_per_s", True, True)):
+        stats = NeuronStatistics(model, full)
+        stats.mask = mask if real_only else None
+        out[key] = tokens_per_second(tokens, args.repeats, forward)
+        stats.close()
+
+    def generate():
+        model.generate(input_ids=prompts, attention_mask=torch.ones_like(prompts), do_sample=False,
+                       max_new_tokens=args.new_tokens, min_new_tokens=args.new_tokens, use_cache=True,
+                       pad_token_id=0)
+
+    out["generation_tokens_per_s"] = tokens_per_second(args.batch * args.new_tokens, args.repeats, generate)
+    import transformers
+    return {
+        "model": os.path.abspath(args.model),
+        "device": "cpu()",
+        "dtype": "float32",
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "blas": "MKL" if torch.backends.mkl.is_available() else "other",
+        "attention": args.attn,
+        "batch": args.batch,
+        "length": args.length,
+        "prompt_length": args.prompt_length,
+        "new_tokens": args.new_tokens,
+        "repeats": args.repeats,
+        **{k: round(v, 1) for k, v in out.items()},
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--attn", default="eager", choices=("eager", "sdpa"))
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--length", type=int, default=128)
+    ap.add_argument("--new-tokens", type=int, default=32)
+    ap.add_argument("--prompt-length", type=int, default=16)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    with torch.inference_mode():
+        print(json.dumps(bench(args), indent=2))
+
+
+if __name__ == "__main__":
+    main()
