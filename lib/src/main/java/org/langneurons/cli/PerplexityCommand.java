@@ -37,7 +37,10 @@ final class PerplexityCommand implements Runnable, Main.LongRunning {
     public void run() {
         List<String> documents = readDocuments(textFile);
         try (LanguageModel model = options.load()) {
-            Perplexity p = model.perplexity(documents, windows.maxLength, windows.batchSize);
+            ProgressLine line = new ProgressLine(System.err, "perplexity", "tokens");
+            Perplexity p = model.perplexity(model.tokenize(documents, windows.maxLength), windows.batchSize,
+                    line::update);
+            line.done();
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("tokens", p.tokens());

@@ -193,7 +193,6 @@ public final class PerplexityEvaluation {
             }
             if (!known) {
                 baselines.put(language, sums[0].perplexity(text.characters()));
-                counter.add(1);
             }
             Perplexity base = baselines.get(language);
             basePpl[j] = base.perplexity();
@@ -204,7 +203,7 @@ public final class PerplexityEvaluation {
                 ppxc[rows.get(r)][j] = p.perplexity() - basePpl[j];
                 ce[rows.get(r)][j] = p.meanNll() - baseNll[j];
             }
-            counter.add(k);
+            counter.add((known ? 0 : 1) + k);      // one update a column: the baseline and the rows
         }
         return new PerplexityChange(langs, basePpl, baseNll, ppxc, ce, value);
     }

@@ -511,6 +511,14 @@ public final class LanguageModel implements AutoCloseable {
      * @throws IllegalArgumentException when no window holds a token to predict
      */
     public Perplexity perplexity(TokenizedText text, int batchSize) {
+        return perplexity(text, batchSize, (done, total) -> { });
+    }
+
+    /**
+     * {@link #perplexity(TokenizedText, int)}, telling {@code progress} after every batch how many of the text's
+     * tokens are scored.
+     */
+    public Perplexity perplexity(TokenizedText text, int batchSize, Perplexity.Progress progress) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -519,11 +527,14 @@ public final class LanguageModel implements AutoCloseable {
             throw new IllegalArgumentException("empty input: the texts hold no token to predict");
         }
         Perplexity.Sum sum = new Perplexity.Sum();
+        long total = windows.stream().mapToLong(w -> w.length).sum(), done = 0;
         try (ThreadTuner tuner = ThreadTuner.forBatches(this)) {
             for (TokenBatch batch : text.batches(batchSize)) {
                 tuner.begin();
                 sum.add(tokenNll(batch));
                 tuner.end((long) batch.size() * batch.width());
+                done += batch.sequences().stream().mapToLong(w -> w.length).sum();
+                progress.update(done, total);
             }
         }
         return sum.perplexity(text.characters());

@@ -12,6 +12,12 @@ package org.langneurons.model;
  */
 public record Perplexity(long tokens, long characters, double meanNll, double perplexity, double bitsPerCharacter) {
 
+    /** Told after every batch of a perplexity evaluation. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(long tokensDone, long tokensTotal);
+    }
+
     /**
      * Token NLLs summed in the order they are added (so a result does not depend on how batches were formed), then
      * turned into a {@link Perplexity}.
