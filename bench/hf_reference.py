@@ -28,7 +28,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_reference import JavaRandom, random_batch, tokens_per_second  # noqa: E402
+from torch_reference import JavaRandom, random_batch, run_settings, tokens_per_second  # noqa: E402
 
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 
@@ -103,19 +103,9 @@ def bench(args):
     out["generation_tokens_per_s"] = tokens_per_second(args.batch * args.new_tokens, args.repeats, generate)
     import transformers
     return {
-        "model": os.path.abspath(args.model),
-        "device": "cpu()",
-        "dtype": "float32",
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
+        **run_settings(args),
         "transformers": transformers.__version__,
-        "blas": "MKL" if torch.backends.mkl.is_available() else "other",
         "attention": args.attn,
-        "batch": args.batch,
-        "length": args.length,
-        "prompt_length": args.prompt_length,
-        "new_tokens": args.new_tokens,
-        "repeats": args.repeats,
         **{k: round(v, 1) for k, v in out.items()},
     }
 

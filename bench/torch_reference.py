@@ -188,6 +188,23 @@ def tokens_per_second(tokens, repeats, fn):
     return tokens * repeats / (time.perf_counter() - start)
 
 
+def run_settings(args):
+    """What a bench run's JSON states besides its figures (both PyTorch peers print it)."""
+    return {
+        "model": os.path.abspath(args.model),
+        "device": "cpu()",
+        "dtype": "float32",
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "blas": "MKL" if torch.backends.mkl.is_available() else "other",
+        "batch": args.batch,
+        "length": args.length,
+        "prompt_length": args.prompt_length,
+        "new_tokens": args.new_tokens,
+        "repeats": args.repeats,
+    }
+
+
 def bench(model, args):
     rnd = JavaRandom(42)
     ids = random_batch(rnd, model.vocab, args.batch, args.length)
@@ -199,16 +216,7 @@ def bench(model, args):
     generation = tokens_per_second(args.batch * args.new_tokens, args.repeats,
                                    lambda: model.generate(prompts, args.new_tokens))
     return {
-        "model": os.path.abspath(args.model),
-        "device": "cpu()",
-        "dtype": "float32",
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-        "batch": args.batch,
-        "length": args.length,
-        "prompt_length": args.prompt_length,
-        "new_tokens": args.new_tokens,
-        "repeats": args.repeats,
+        **run_settings(args),
         "forward_tokens_per_s": round(forward, 1),
         "forward_with_neuron_stats_tokens_per_s": round(with_stats, 1),
         "generation_tokens_per_s": round(generation, 1),
