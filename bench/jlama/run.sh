@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Jlama's greedy generation on a checkpoint directory (config.json, model.safetensors, tokenizer.json), for the
-# side-by-side table in the README ("Performance"). Needs a JDK 21+ (JAVA21_HOME, else temurin-25 where installed).
+# side-by-side table in the README ("Performance"). Needs a JDK 21+ (JAVA21_HOME, else temurin-25 where installed)
+# and a tokenizer.json in MODEL_DIR (a random checkpoint from make_random_llama.py has none: copy the default's).
 #   bash bench/jlama/run.sh MODEL_DIR [new_tokens] [repeats] [prompt]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -88,8 +88,10 @@ final class SteerCommand implements Runnable, Main.LongRunning {
         targets.forEach(t -> Intervention.setTo(set, t, value, statsFor));     // fail early on a bad value
         LanguageIdentifier id = LanguageIdentifier.embedded();
         try (LanguageModel model = options.load()) {
+            ProgressLine line = new ProgressLine(System.err, "steering", "generations");
             Steering.Matrix m = Steering.sourceTarget(model, set, promptsBySource, targets, value, statsFor,
-                    GenerationConfig.greedy(maxNewTokens), id);
+                    GenerationConfig.greedy(maxNewTokens), id, line::update);
+            line.done();
             System.out.print(markdown ? m.markdown() : m.text(value.label()));
             System.out.print(m.examplesText(show));
         }

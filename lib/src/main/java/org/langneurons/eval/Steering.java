@@ -187,17 +187,45 @@ public final class Steering {
     public static Matrix sourceTarget(LanguageModel model, NeuronSet set, Map<String, List<String>> promptsBySource,
             List<String> targets, InterventionValue value, Function<String, ActivationStatistics> statsFor,
             GenerationConfig generation, LanguageIdentifier identifier) {
+        return sourceTarget(model, set, promptsBySource, targets, value, statsFor, generation, identifier,
+                Progress.NONE);
+    }
+
+    /** {@link #sourceTarget}, telling {@code progress} after each batch of generations. */
+    public static Matrix sourceTarget(LanguageModel model, NeuronSet set, Map<String, List<String>> promptsBySource,
+            List<String> targets, InterventionValue value, Function<String, ActivationStatistics> statsFor,
+            GenerationConfig generation, LanguageIdentifier identifier, Progress progress) {
         Map<String, Intervention> on = new LinkedHashMap<>();
         targets.forEach(t -> on.put(t, Intervention.setTo(set, t, value, statsFor)));
         return matrix(model, promptsBySource, targets, generation, identifier,
-                (source, target) -> List.of(Intervention.set(set, source, 0f), on.get(target)));
+                (source, target) -> List.of(Intervention.set(set, source, 0f), on.get(target)), progress);
+    }
+
+    /** Told after each batch of generations (the unsteered one of a source, or one source-target pair). */
+    @FunctionalInterface
+    public interface Progress {
+        /** Ignores everything. */
+        Progress NONE = (done, total) -> { };
+
+        void update(int done, int total);
     }
 
     /** Runs {@link Matrix}: the unsteered continuations once per source, the steered ones per source and target. */
     public static Matrix matrix(LanguageModel model, Map<String, List<String>> promptsBySource, List<String> targets,
             GenerationConfig generation, LanguageIdentifier identifier,
             BiFunction<String, String, List<Intervention>> interventions) {
+        return matrix(model, promptsBySource, targets, generation, identifier, interventions, Progress.NONE);
+    }
+
+    /** {@link #matrix(LanguageModel, Map, List, GenerationConfig, LanguageIdentifier, BiFunction)} with progress. */
+    public static Matrix matrix(LanguageModel model, Map<String, List<String>> promptsBySource, List<String> targets,
+            GenerationConfig generation, LanguageIdentifier identifier,
+            BiFunction<String, String, List<Intervention>> interventions, Progress progress) {
         List<String> sources = List.copyOf(promptsBySource.keySet());
+        int total = 0, done = 0;
+        for (String source : sources) {
+            total += 1 + (int) targets.stream().filter(t -> !t.equals(source)).count();
+        }
         double[][] before = new double[sources.size()][targets.size()];
         double[][] after = new double[sources.size()][targets.size()];
         Map<String, Map<String, List<String>>> steered = new LinkedHashMap<>();
@@ -209,6 +237,7 @@ public final class Steering {
                 throw new IllegalArgumentException("empty input: no prompt for source language " + source);
             }
             List<String> plain = model.generateText(prompts, generation).texts();
+            progress.update(++done, total);
             Map<String, List<String>> row = new LinkedHashMap<>();
             Map<String, List<String>> rowLanguages = new LinkedHashMap<>();
             for (int t = 0; t < targets.size(); t++) {
@@ -224,6 +253,7 @@ public final class Steering {
                 after[s][t] = share(texts, identifier, target);
                 row.put(target, texts);
                 rowLanguages.put(target, identifier.identifyAll(texts));
+                progress.update(++done, total);
             }
             steered.put(source, row);
             identified.put(source, rowLanguages);

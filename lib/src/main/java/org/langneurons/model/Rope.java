@@ -19,18 +19,23 @@ final class Rope {
         this.half = inv.length;
     }
 
-    /** cos and sin of position * frequency, each [B, 1, T, D] in {@code dtype}, for positions [B, T] float32. */
+    /**
+     * cos and the signed sin of position * frequency, each [B, 1, T, D] in {@code dtype}, for positions [B, T]
+     * float32: the sin's first half negated, so that {@link #apply} multiplies [x2, x1] by it instead of negating x2
+     * in every block (-x2 sin and x2 (-sin) are the same float, sign included).
+     */
     NDArray[] cosSin(NDArray positions, DataType dtype) {
         NDArray angles = positions.expandDims(-1).mul(inverseFrequencies);
-        NDArray both = angles.concat(angles, -1).expandDims(1);
-        return new NDArray[] {both.cos().toType(dtype, false), both.sin().toType(dtype, false)};
+        NDArray cos = angles.concat(angles, -1).expandDims(1).cos();
+        NDArray sin = angles.sin();
+        NDArray signedSin = sin.neg().concat(sin, -1).expandDims(1);
+        return new NDArray[] {cos.toType(dtype, false), signedSin.toType(dtype, false)};
     }
 
-    /** Rotates x [B, heads, T, D]. */
+    /** Rotates x [B, heads, T, D]: x cos + [x2, x1] (signed sin) = x cos + rotate_half(x) sin. */
     NDArray apply(NDArray x, NDArray[] cosSin) {
         NDArray x1 = x.get("..., :{}", half);
         NDArray x2 = x.get("..., {}:", half);
-        NDArray rotated = x2.neg().concat(x1, -1);
-        return x.mul(cosSin[0]).add(rotated.mul(cosSin[1]));
+        return x.mul(cosSin[0]).add(x2.concat(x1, -1).mul(cosSin[1]));
     }
 }

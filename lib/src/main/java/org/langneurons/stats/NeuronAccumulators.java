@@ -150,8 +150,8 @@ final class NeuronAccumulators implements AutoCloseable {
     /**
      * The values of given ranks along axis 0 of [N, I] (rank 0 the smallest, per column) without sorting all N: the
      * ranks at or above the lowest one asked for in the upper half come from a partial selection of the largest
-     * values, the others from one of the smallest (two top-k selections cost a half to a third of a full sort at
-     * N = 4096; the values are the sorted ones exactly, so the percentiles equal a full sort's).
+     * values, the others from one of the smallest (at N = 4096 positions of a 124M model the full statistics ran at 349
+     * instead of 288 tokens/s; the values are the sorted ones exactly, so the percentiles equal a full sort's).
      */
     private record OrderStatistics(NDArray largest, NDArray smallest, long n, long firstUpper) {
 
