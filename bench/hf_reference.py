@@ -28,7 +28,8 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_reference import JavaRandom, random_batch, run_settings, tokens_per_second  # noqa: E402
+from torch_reference import (JavaRandom, add_bench_arguments, random_batch, run_settings,  # noqa: E402
+                             tokens_per_second)
 
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 
@@ -112,14 +113,8 @@ def bench(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", required=True)
+    add_bench_arguments(ap)
     ap.add_argument("--attn", default="eager", choices=("eager", "sdpa"))
-    ap.add_argument("--batch", type=int, default=8)
-    ap.add_argument("--length", type=int, default=128)
-    ap.add_argument("--new-tokens", type=int, default=32)
-    ap.add_argument("--prompt-length", type=int, default=16)
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     with torch.inference_mode():

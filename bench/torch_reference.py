@@ -260,8 +260,8 @@ def check(model, args):
     return result
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_bench_arguments(ap):
+    """The options of `langneurons bench` (both PyTorch peers take them, with the same defaults)."""
     ap.add_argument("--model", required=True)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--length", type=int, default=128)
@@ -269,6 +269,11 @@ def main():
     ap.add_argument("--prompt-length", type=int, default=16)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_bench_arguments(ap)
     ap.add_argument("--check", action="store_true", help="compare with the CLI instead of timing")
     ap.add_argument("--jar", default=os.path.join(os.path.dirname(__file__), "..", "lib", "target", "langneurons.jar"))
     ap.add_argument("--check-length", type=int, default=12)

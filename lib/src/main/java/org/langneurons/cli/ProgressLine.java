@@ -23,15 +23,24 @@ final class ProgressLine {
         this.unit = unit;
     }
 
-    /** Shows {@code done} of {@code total}; the last call (done == total) always prints. */
+    /** Shows {@code done} of {@code total} at the rate since the start; the last call (done == total) always prints. */
     void update(long done, long total) {
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        update(done, total, elapsed > 0 ? done / elapsed : 0);
+    }
+
+    /**
+     * Shows {@code done} of {@code total} at {@code rate} units a second, when the caller knows it better (a resumed
+     * run's rate counts only what this run did).
+     */
+    void update(long done, long total, double rate) {
         long now = System.nanoTime();
         if (now - lastPrint < 500_000_000L && done < total) {
             return;
         }
         lastPrint = now;
         printed = true;
-        err.print("\r" + line(done, total, (now - start) / 1e9) + "   ");
+        err.print("\r" + line(done, total, rate, (now - start) / 1e9) + "   ");
         err.flush();
     }
 
@@ -43,9 +52,18 @@ final class ProgressLine {
         }
     }
 
-    /** The line's text, for {@code elapsed} seconds since the start. */
+    /** The label the line starts with. */
+    String label() {
+        return label;
+    }
+
+    /** The line's text, for {@code elapsed} seconds since the start and the rate since then. */
     String line(long done, long total, double elapsed) {
-        double rate = elapsed > 0 ? done / elapsed : 0;
+        return line(done, total, elapsed > 0 ? done / elapsed : 0, elapsed);
+    }
+
+    /** The line's text at {@code rate} units a second. */
+    String line(long done, long total, double rate, double elapsed) {
         String left = done >= total ? "done" : rate > 0 ? Display.duration((total - done) / rate) + " left" : "";
         return String.format(Locale.ROOT, "%s: %,d / %,d %s  %s %s/s  %s elapsed  %s", label, done, total, unit,
                 rate >= 10 ? String.format(Locale.ROOT, "%,.0f", rate) : String.format(Locale.ROOT, "%.2f", rate),

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.langneurons.corpus.Split;
 import org.langneurons.model.LanguageModel;
-import org.langneurons.notebook.Display;
 import org.langneurons.stats.ActivationStatistics;
 import org.langneurons.stats.PercentileSketch;
 import org.langneurons.stats.RecordedTensor;
@@ -157,12 +156,11 @@ final class StatsCommand implements Runnable, Main.LongRunning {
         System.out.printf("%-6s %,12d %,10d %12.4f%s%n", s.language(), s.tokens(), s.batches(),
                 s.meanActivationProbability(), s.hasRelevance() ? "  (relevance pass)" : "");
     }
-    /** A one-line progress display on standard error: tokens, tokens/s, ETA; stops when {@code stop} says so. */
+    /** A {@link ProgressLine} per language on standard error; stops when {@code stop} says so. */
     static final class Progress implements StatisticsCollector.Progress {
         private final boolean quiet;
         private final BooleanSupplier stop;
-        private long lastPrint;
-        private boolean printed;
+        private ProgressLine line;
 
         Progress(boolean quiet, BooleanSupplier stop) {
             this.quiet = quiet;
@@ -176,21 +174,20 @@ final class StatsCommand implements Runnable, Main.LongRunning {
 
         @Override
         public void update(String language, long done, long total, double rate) {
-            long now = System.nanoTime();
-            if (quiet || now - lastPrint < 500_000_000L && done < total) {
+            if (quiet) {
                 return;
             }
-            lastPrint = now;
-            printed = true;
-            double eta = rate > 0 ? (total - done) / rate : 0;
-            System.err.printf("\r%s  %,d / %,d tokens  %,.0f tokens/s  ETA %s   ", language, done, total, rate,
-                    Display.duration(eta));
+            if (line == null || !line.label().equals(language)) {
+                done();
+                line = new ProgressLine(System.err, language, "tokens");
+            }
+            line.update(done, total, rate);     // the collector's rate: a resumed run's counts only this run
         }
 
         void done() {
-            if (printed) {
-                System.err.println();
-                printed = false;
+            if (line != null) {
+                line.done();
+                line = null;
             }
         }
     }

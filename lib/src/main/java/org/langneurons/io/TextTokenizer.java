@@ -75,7 +75,7 @@ public final class TextTokenizer implements AutoCloseable {
      */
     public long[] encode(String text, boolean addSpecialTokens) {
         if (text.length() <= PIECE_CHARS) {
-            return tokenizer.encode(text, addSpecialTokens, false).getIds();
+            return encodeWhole(text, addSpecialTokens);
         }
         long[][] around = addSpecialTokens ? specials() : new long[][] {{}, {}};
         long[] out = new long[text.length() / 3 + 16];
@@ -85,7 +85,7 @@ public final class TextTokenizer implements AutoCloseable {
         while (start < text.length()) {
             int[] cut = text.length() - start <= PIECE_CHARS ? new int[] {text.length(), text.length()}
                     : cut(text, start + PIECE_CHARS);
-            long[] ids = tokenizer.encode(text.substring(start, cut[0]), false, false).getIds();
+            long[] ids = encodeWhole(text.substring(start, cut[0]), false);
             if (n + ids.length + around[1].length > out.length) {
                 out = Arrays.copyOf(out, Math.max(2 * out.length, n + ids.length + around[1].length));
             }
@@ -125,10 +125,9 @@ public final class TextTokenizer implements AutoCloseable {
     /** Whether the 64 characters before {@code end} and after {@code next} encode as their join does. */
     private boolean samePieces(String text, int end, int next) {
         String joined = text.substring(Math.max(0, end - CHECK_CHARS), Math.min(text.length(), next + CHECK_CHARS));
-        long[] whole = tokenizer.encode(joined, false, false).getIds();
-        long[] a = tokenizer.encode(text.substring(Math.max(0, end - CHECK_CHARS), end), false, false).getIds();
-        long[] b = tokenizer.encode(text.substring(next, Math.min(text.length(), next + CHECK_CHARS)), false, false)
-                .getIds();
+        long[] whole = encodeWhole(joined, false);
+        long[] a = encodeWhole(text.substring(Math.max(0, end - CHECK_CHARS), end), false);
+        long[] b = encodeWhole(text.substring(next, Math.min(text.length(), next + CHECK_CHARS)), false);
         return whole.length == a.length + b.length && Arrays.equals(whole, 0, a.length, a, 0, a.length)
                 && Arrays.equals(whole, a.length, whole.length, b, 0, b.length);
     }
@@ -145,8 +144,8 @@ public final class TextTokenizer implements AutoCloseable {
     /** The ids the post-processor adds before and after a text's own (e.g. Llama's BOS): {prefix, suffix}. */
     private long[][] specials() {
         if (specials == null) {
-            long[] plain = tokenizer.encode("a", false, false).getIds();
-            long[] full = tokenizer.encode("a", true, false).getIds();
+            long[] plain = encodeWhole("a", false);
+            long[] full = encodeWhole("a", true);
             int at = -1;
             for (int i = 0; i + plain.length <= full.length && at < 0; i++) {
                 if (Arrays.equals(full, i, i + plain.length, plain, 0, plain.length)) {
