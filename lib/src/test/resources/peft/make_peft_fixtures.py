@@ -228,7 +228,10 @@ def main():
     masked_logits = causal_logits(pm)
     save_adapter(pm, "lora-masked")
     with open("lora-masked/neuron_mask.json", "w") as f:
-        f.write(json.dumps({"module": "mlp.gate_proj", "layers": MASK}) + "\n")
+        # LangNeurons' GateMask format (org.langneurons.finetune.GateMask.save)
+        f.write(json.dumps({"setup": "fixture", "languages": [], "layers": 2, "neurons_per_layer": 48,
+                            "trainable_count": sum(len(v) for v in MASK.values()),
+                            "trainable": [MASK[str(layer)] for layer in range(2)]}) + "\n")
     ref["lora_masked"] = seq_section(masked_logits)
     ref["lora_masked"]["max_abs_diff_vs_base"] = rnd(maxdiff(masked_logits, base_logits))
     ref["lora_masked"]["neuron_mask"] = MASK

@@ -219,7 +219,9 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /**
      * Reads one tensor onto {@code manager}'s device as {@code target} (FLOAT32 or FLOAT16). BF16 data is widened to
-     * float32 on the host while reading, so no bfloat16 array is ever created (DJL aborts on those).
+     * float32 on the host while reading, so no bfloat16 array is ever created (DJL aborts on those). On the CPU the
+     * array may be a view of the file's read-only memory mapping: writing into it in place crashes the JVM, so copy it
+     * ({@code duplicate()}; {@code toType} to the same dtype is no copy) before training it.
      */
     public NDArray read(String name, NDManager manager, DataType target) {
         Entry e = entry(name);

@@ -2,6 +2,9 @@ package org.langneurons.model;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.langneurons.hooks.HookPoint;
@@ -43,6 +46,54 @@ public enum Architecture {
     /** The hook points its blocks run: every {@link HookPoint} but {@code mlp.up} for BLOOM. */
     public Set<HookPoint> hookPoints() {
         return this == BLOOM ? EnumSet.complementOf(EnumSet.of(HookPoint.MLP_UP)) : EnumSet.allOf(HookPoint.class);
+    }
+
+    /**
+     * The short names of a block's linear layers, in forward order (what adapters target): {@code q, k, v, o, gate,
+     * up, down} for the Llama family, {@code qkv, o, gate, down} for BLOOM.
+     */
+    public List<String> projectionNames() {
+        return List.copyOf(modules().keySet());
+    }
+
+    /**
+     * The Hugging Face module of projection {@code projection} of block {@code layer}, as named inside the
+     * {@code *ForCausalLM} model: {@code model.layers.3.self_attn.q_proj}, {@code transformer.h.3.mlp.dense_h_to_4h}.
+     *
+     * @throws IllegalArgumentException when the architecture has no such projection
+     */
+    public String modulePath(int layer, String projection) {
+        String module = modules().get(projection);
+        if (module == null) {
+            throw new IllegalArgumentException(name() + " has no projection '" + projection + "' (it has: "
+                    + String.join(", ", projectionNames()) + ")");
+        }
+        return (this == BLOOM ? "transformer.h." : "model.layers.") + layer + "." + module;
+    }
+
+    /** The module's last name component, which PEFT's {@code target_modules} lists: {@code q_proj}, {@code dense}. */
+    public String moduleLeaf(String projection) {
+        String path = modulePath(0, projection);
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+
+    private Map<String, String> modules() {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (this == BLOOM) {
+            m.put("qkv", "self_attention.query_key_value");
+            m.put("o", "self_attention.dense");
+            m.put("gate", "mlp.dense_h_to_4h");
+            m.put("down", "mlp.dense_4h_to_h");
+        } else {
+            m.put("q", "self_attn.q_proj");
+            m.put("k", "self_attn.k_proj");
+            m.put("v", "self_attn.v_proj");
+            m.put("o", "self_attn.o_proj");
+            m.put("gate", "mlp.gate_proj");
+            m.put("up", "mlp.up_proj");
+            m.put("down", "mlp.down_proj");
+        }
+        return m;
     }
 
     /** The error for a hook on {@code point} when this architecture lacks it. */

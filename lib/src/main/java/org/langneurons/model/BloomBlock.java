@@ -40,6 +40,18 @@ final class BloomBlock implements DecoderBlock {
             out.put("down", down);
             return out;
         }
+
+        /** These weights with projection {@code name} replaced. */
+        Weights with(String name, Projection p) {
+            return switch (name) {
+                case "qkv" -> new Weights(attnNorm, attnNormBias, p, o, mlpNorm, mlpNormBias, gate, down);
+                case "o" -> new Weights(attnNorm, attnNormBias, qkv, p, mlpNorm, mlpNormBias, gate, down);
+                case "gate" -> new Weights(attnNorm, attnNormBias, qkv, o, mlpNorm, mlpNormBias, p, down);
+                case "down" -> new Weights(attnNorm, attnNormBias, qkv, o, mlpNorm, mlpNormBias, gate, p);
+                default -> throw new IllegalArgumentException("no projection '" + name + "' in a BLOOM block (it has:"
+                        + " qkv, o, gate, down)");
+            };
+        }
     }
 
     BloomBlock(int layer, ModelConfig config, Weights w) {
@@ -90,5 +102,10 @@ final class BloomBlock implements DecoderBlock {
     @Override
     public Map<String, Projection> projections() {
         return w.projections();
+    }
+
+    @Override
+    public DecoderBlock withProjection(String name, Projection projection) {
+        return new BloomBlock(layer, config, w.with(name, projection));
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,6 +14,7 @@ import java.util.List;
  */
 abstract class Decoder {
     final ModelConfig config;
+    /** Replaced, never mutated, when an adapter is attached (see {@link #setBlock}). */
     final List<DecoderBlock> blocks;
     /** [vocab, d] input embedding. */
     final NDArray embedding;
@@ -21,9 +23,14 @@ abstract class Decoder {
 
     Decoder(ModelConfig config, List<DecoderBlock> blocks, NDArray embedding, NDArray unembedding) {
         this.config = config;
-        this.blocks = List.copyOf(blocks);
+        this.blocks = new ArrayList<>(blocks);
         this.embedding = embedding;
         this.unembedding = unembedding;
+    }
+
+    /** Puts {@code block} in place of block {@code l} (the same weights with other adapters). */
+    void setBlock(int l, DecoderBlock block) {
+        blocks.set(l, block);
     }
 
     /** Token ids [B, T] -> input of block 0 [B, T, d]. */

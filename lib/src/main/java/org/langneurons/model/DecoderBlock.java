@@ -15,6 +15,9 @@ interface DecoderBlock {
      */
     Map<String, Projection> projections();
 
+    /** This block with projection {@code name} replaced by {@code projection} (the same weights, another adapter). */
+    DecoderBlock withProjection(String name, Projection projection);
+
     /** The linear layer {@code name} (see {@link #projections}). */
     default Projection projection(String name) {
         Map<String, Projection> all = projections();

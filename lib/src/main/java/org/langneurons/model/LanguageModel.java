@@ -457,19 +457,102 @@ public final class LanguageModel implements AutoCloseable {
      * a trainer calls it inside a gradient collector. Every intermediate array lives on {@code scope}.
      */
     public NDArray loss(TokenBatch batch, NDManager scope) {
+        int[] fromSecond = new int[batch.size()];
+        Arrays.fill(fromSecond, 1);
+        return loss(batch, fromSecond, scope);
+    }
+
+    /**
+     * Mean cross-entropy (nats) of the tokens of sequence i from index {@code firstTarget[i]} on (indices of the
+     * unpadded sequence, >= 1): a generative task's loss on its answer tokens only, the prompt being context.
+     * Differentiable, as {@link #loss(TokenBatch, NDManager)}.
+     *
+     * <pre>{@code
+     * long[] promptAndAnswer = {1, 40, 41, 42, 7, 8, 2};           // prompt of 4 tokens, answer 7 8 </s>
+     * NDArray l = model.loss(TokenBatch.of(promptAndAnswer), new int[] {4}, scope);
+     * }</pre>
+     */
+    public NDArray loss(TokenBatch batch, int[] firstTarget, NDManager scope) {
         batch.checkIds(config.vocabSize());
         int b = batch.size(), t = batch.width();
         if (t < 2) {
             throw new IllegalArgumentException("empty input: a loss needs sequences of at least 2 tokens");
         }
+        if (firstTarget.length != b) {
+            throw new IllegalArgumentException(firstTarget.length + " first targets for " + b + " sequences");
+        }
+        // weight of the target in column c + 1, predicted from column c
+        float[] weights = new float[b * (t - 1)];
+        for (int i = 0; i < b; i++) {
+            int n = batch.sequences().get(i).length, offset = batch.offset(i);
+            if (firstTarget[i] < 1 || firstTarget[i] >= n) {
+                throw new IllegalArgumentException("sequence " + i + " has " + n + " tokens: its first target must be"
+                        + " in [1, " + (n - 1) + "], got " + firstTarget[i]);
+            }
+            for (int p = firstTarget[i]; p < n; p++) {
+                weights[i * (t - 1) + offset + p - 1] = 1f;
+            }
+        }
         ForwardPass pass = pass(scope, true, batch.paddedIds(0), batch.mask(), b, 0, t, null);
         NDArray logProbs = forward(pass, false).get(":, :-1, :").logSoftmax(-1);
         NDArray targets = pass.ids.get(":, 1:").expandDims(-1);
         NDArray nll = logProbs.gather(targets, 2).neg().squeeze(-1);
-        // a target counts when both it and the token predicting it are real
-        NDArray real = pass.attentionMask.get(":, 1:").mul(pass.attentionMask.get(":, :-1"))
-                .toType(DataType.FLOAT32, false);
-        return nll.mul(real).sum().div(real.sum());
+        NDArray counted = scope.create(weights, new ai.djl.ndarray.types.Shape(b, t - 1));
+        return nll.mul(counted).sum().div(counted.sum());
+    }
+
+    /**
+     * The final hidden states (after the final norm) of a batch, [B, T, d] in the model's dtype on {@code scope}, in
+     * the batch's padded layout: what a task head reads. With {@code differentiable}, every intermediate stays on
+     * {@code scope} for autograd's backward (call it inside a gradient collector); without, each block's
+     * intermediates are freed as it ends. Hooks and adapters run during the call.
+     */
+    public NDArray hiddenStates(TokenBatch batch, NDManager scope, boolean differentiable) {
+        batch.checkIds(config.vocabSize());
+        if (differentiable) {
+            ForwardPass pass = pass(scope, true, batch.paddedIds(0), batch.mask(), batch.size(), 0, batch.width(),
+                    null);
+            return decoder.finalNorm(decoder.run(pass));
+        }
+        try (NDManager call = manager.newSubManager()) {
+            ForwardPass pass = pass(call, batch.paddedIds(0), batch.mask(), batch.size(), 0, batch.width(), null);
+            NDArray hidden = decoder.finalNorm(decoder.run(pass));
+            hidden.attach(scope);
+            return hidden;
+        }
+    }
+
+    // ---- adapters ----
+
+    /**
+     * The linear layer {@code projection} (a name of {@link Architecture#projectionNames}) of block {@code layer}:
+     * the model's own weight arrays and the adapter attached to it, if any.
+     */
+    public Projection projection(int layer, String projection) {
+        return block(layer).projection(projection);
+    }
+
+    /**
+     * Attaches {@code adapter} to projection {@code projection} of block {@code layer}, replacing the one there;
+     * null detaches. The weights are untouched (an adapter adds its output to theirs), and hooks and interventions
+     * run as before. LoRA goes through this.
+     *
+     * <pre>{@code
+     * model.setAdapter(0, "q", x -> x.mul(0f));   // a no-op adapter on layer 0's q_proj
+     * model.setAdapter(0, "q", null);             // detached
+     * }</pre>
+     */
+    public void setAdapter(int layer, String projection, Projection.Adapter adapter) {
+        DecoderBlock block = block(layer);
+        decoder.setBlock(layer, block.withProjection(projection, block.projection(projection).withAdapter(adapter)));
+    }
+
+    private DecoderBlock block(int layer) {
+        if (layer < 0 || layer >= config.layers()) {
+            throw new IllegalArgumentException("layer " + layer + " is out of range: the model has " + config.layers()
+                    + " layers (0.." + (config.layers() - 1) + ")");
+        }
+        return decoder.blocks.get(layer);
     }
 
     /**

@@ -45,6 +45,21 @@ final class LlamaBlock implements DecoderBlock {
             out.put("down", down);
             return out;
         }
+
+        /** These weights with projection {@code name} replaced. */
+        Weights with(String name, Projection p) {
+            return switch (name) {
+                case "q" -> new Weights(attnNorm, p, k, v, o, mlpNorm, gate, up, down);
+                case "k" -> new Weights(attnNorm, q, p, v, o, mlpNorm, gate, up, down);
+                case "v" -> new Weights(attnNorm, q, k, p, o, mlpNorm, gate, up, down);
+                case "o" -> new Weights(attnNorm, q, k, v, p, mlpNorm, gate, up, down);
+                case "gate" -> new Weights(attnNorm, q, k, v, o, mlpNorm, p, up, down);
+                case "up" -> new Weights(attnNorm, q, k, v, o, mlpNorm, gate, p, down);
+                case "down" -> new Weights(attnNorm, q, k, v, o, mlpNorm, gate, up, p);
+                default -> throw new IllegalArgumentException("no projection '" + name + "' in a Llama block (it has:"
+                        + " q, k, v, o, gate, up, down)");
+            };
+        }
     }
 
     LlamaBlock(int layer, ModelConfig config, Rope rope, Weights w) {
@@ -90,5 +105,10 @@ final class LlamaBlock implements DecoderBlock {
     @Override
     public Map<String, Projection> projections() {
         return w.projections();
+    }
+
+    @Override
+    public DecoderBlock withProjection(String name, Projection projection) {
+        return new LlamaBlock(layer, config, rope, w.with(name, projection));
     }
 }

@@ -99,4 +99,17 @@ public final class AdamW {
             p.subi(m.div(denominator).mul((float) (lr / bc1)));
         }
     }
+
+    /** The global L2 norm of all gradients (what clipping scales by). */
+    public static double globalNorm(Map<String, NDArray> grads, NDManager scope) {
+        NDArray squares = scope.zeros(new ai.djl.ndarray.types.Shape(), ai.djl.ndarray.types.DataType.FLOAT32);
+        grads.values().forEach(g -> squares.addi(g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT32,
+                false)));
+        return Math.sqrt(squares.getFloat());
+    }
+
+    /** Sets a gradient to zeros in place, for the next accumulation (multiplying by 0 would keep a NaN). */
+    public static void zero(NDArray gradient) {
+        gradient.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+    }
 }

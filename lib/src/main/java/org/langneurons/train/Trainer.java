@@ -148,13 +148,13 @@ public final class Trainer implements AutoCloseable {
                 for (int attempt = 1; grads == null; attempt++) {
                     loss = accumulateGradients(scope);
                     Map<String, NDArray> g = gradients(scope);
-                    norm = globalNorm(g, scope);
+                    norm = AdamW.globalNorm(g, scope);
                     if (Double.isFinite(loss) && Double.isFinite(norm)) {
                         grads = g;
                     } else if (attempt == 1) {
                         out.accept(String.format("step %d: loss %s, gradient norm %s: computing the step again",
                                 step + 1, loss, norm));
-                        g.values().forEach(Trainer::clear);
+                        g.values().forEach(AdamW::zero);
                     } else {
                         checkpoint();
                         throw new IllegalStateException(String.format("training step %d gave loss %s and gradient"
@@ -165,7 +165,7 @@ public final class Trainer implements AutoCloseable {
                 }
                 double scale = Math.min(1.0, settings.clipNorm() / (norm + settings.clipEpsilon()));
                 optimizer.step(params, grads, lr, scale, scope);
-                grads.values().forEach(Trainer::clear);
+                grads.values().forEach(AdamW::zero);
             }
             step++;
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -223,17 +223,6 @@ public final class Trainer implements AutoCloseable {
         return grads;
     }
 
-    /** Sets a gradient to zeros in place (multiplying by 0 would keep a NaN). */
-    private static void clear(NDArray gradient) {
-        gradient.set(new NDIndex("..."), 0f);
-    }
-
-    private static double globalNorm(Map<String, NDArray> grads, NDManager scope) {
-        NDArray squares = scope.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
-        grads.values().forEach(g -> squares.addi(g.square().sum()));
-        return Math.sqrt(squares.getFloat());
-    }
-
     /**
      * Validation bits per character of each language on its first {@code maxChars} characters of validation text
      * (all of it when {@code maxChars} is 0).
@@ -263,27 +252,13 @@ public final class Trainer implements AutoCloseable {
 
     // ---- checkpoints ----
 
-    /** The folder of the latest complete checkpoint, named by {@code workDir/checkpoint/latest}, or null. */
-    private Path latestCheckpoint() throws IOException {
-        Path pointer = workDir.resolve("checkpoint").resolve("latest");
-        if (!Files.isRegularFile(pointer)) {
-            return null;
-        }
-        return workDir.resolve("checkpoint").resolve(Files.readString(pointer).strip());
-    }
-
     /**
      * Parameters, optimizer moments, step and log, written to a new folder {@code checkpoint/step-N}; only once it is
      * complete does the {@code latest} pointer move to it (atomically), and older folders go. A run killed at any
      * moment resumes from the last complete checkpoint.
      */
     void checkpoint() {
-        Path root = workDir.resolve("checkpoint");
-        String name = String.format("step-%08d", step);
-        Path dir = root.resolve(name);
-        try {
-            FileTrees.delete(dir);
-            Files.createDirectories(dir);
+        new CheckpointFolder(workDir.resolve("checkpoint")).write(String.format("step-%08d", step), dir -> {
             SafetensorsWriter.write(dir.resolve("parameters.safetensors"), params, Map.of());
             SafetensorsWriter.write(dir.resolve("optimizer.safetensors"), optimizer.state(), Map.of());
             JsonObject state = new JsonObject();
@@ -295,27 +270,11 @@ public final class Trainer implements AutoCloseable {
             log.forEach(entries::add);
             state.add("log", entries);
             Files.writeString(dir.resolve("state.json"), GSON.toJson(state));
-            Path pointer = root.resolve("latest.partial");
-            Files.writeString(pointer, name);
-            Files.move(pointer, root.resolve("latest"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            try (Stream<Path> old = Files.list(root)) {
-                for (Path p : old.filter(p -> Files.isDirectory(p) && !p.equals(dir)).toList()) {
-                    FileTrees.delete(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new CheckpointException(dir, "cannot write training checkpoint: " + e, e);
-        }
+        });
     }
 
     private void resumeIfCheckpointed() {
-        Path dir;
-        try {
-            dir = latestCheckpoint();
-        } catch (IOException e) {
-            throw new CheckpointException(workDir, "cannot read the checkpoint pointer: " + e, e);
-        }
+        Path dir = new CheckpointFolder(workDir.resolve("checkpoint")).latest();
         if (dir == null) {
             return;
         }
