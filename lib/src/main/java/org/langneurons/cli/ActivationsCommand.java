@@ -22,6 +22,9 @@ final class ActivationsCommand implements Runnable {
     @Mixin
     ModelOptions options;
 
+    @Mixin
+    AdapterOption adapter;
+
     @Option(names = "--ids", required = true, paramLabel = "1,2,3", description = "The token ids of one sequence.")
     String ids;
 
@@ -32,7 +35,7 @@ final class ActivationsCommand implements Runnable {
     @Override
     public void run() {
         long[] sequence = IdLists.parse(List.of(ids)).get(0);
-        try (LanguageModel model = options.load(); NDManager m = model.manager().newSubManager()) {
+        try (LanguageModel model = adapter.attachTo(options.load()); NDManager m = model.manager().newSubManager()) {
             List<HookName> names = new ArrayList<>();
             if (hook.startsWith("blocks.")) {
                 names.add(HookName.parse(hook));

@@ -18,6 +18,9 @@ final class EvaluateCommand implements Runnable, Main.LongRunning {
     @Mixin
     ModelOptions options;
 
+    @Mixin
+    AdapterOption adapter;
+
     @Option(names = "--corpus", paramLabel = "DIR", description = "A corpus (default: the embedded one).")
     Path corpus;
 
@@ -33,7 +36,7 @@ final class EvaluateCommand implements Runnable, Main.LongRunning {
     @Override
     public void run() {
         Corpus c = corpus == null ? Corpus.openDefault() : Corpus.open(corpus);
-        try (LanguageModel model = options.load()) {
+        try (LanguageModel model = adapter.attachTo(options.load())) {
             List<LanguageQuality> table = LanguageQuality.measure(model, c, maxChars);
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();

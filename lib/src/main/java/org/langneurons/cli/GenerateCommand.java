@@ -21,6 +21,9 @@ final class GenerateCommand implements Runnable {
     ModelOptions options;
 
     @Mixin
+    AdapterOption adapter;
+
+    @Mixin
     InterventionOptions interventions;
 
     @Option(names = "--prompt", paramLabel = "TEXT", description = "The prompt text.")
@@ -63,7 +66,7 @@ final class GenerateCommand implements Runnable {
         }
         GenerationConfig config = new GenerationConfig(maxNewTokens, temperature, topP, repetitionPenalty, stops,
                 seed, !noCache, !ignoreEos);
-        try (LanguageModel model = options.load(); var h = interventions.apply(model)) {
+        try (LanguageModel model = adapter.attachTo(options.load()); var h = interventions.apply(model)) {
             Generation g = prompt != null ? model.generateText(List.of(prompt), config)
                     : model.generate(IdLists.parse(ids), config);
             if (json) {

@@ -13,6 +13,9 @@ final class LogitsCommand implements Runnable {
     @Mixin
     ModelOptions options;
 
+    @Mixin
+    AdapterOption adapter;
+
     @Option(names = "--ids", required = true, paramLabel = "1,2,3",
             description = "A sequence of token ids; repeat for a batch.")
     List<String> ids;
@@ -20,7 +23,7 @@ final class LogitsCommand implements Runnable {
     @Override
     public void run() {
         List<long[]> sequences = IdLists.parse(ids);
-        try (LanguageModel model = options.load()) {
+        try (LanguageModel model = adapter.attachTo(options.load())) {
             float[][][] logits = model.logits(sequences.toArray(long[][]::new));
             StringBuilder out = new StringBuilder("{\"logits\":[");
             for (int s = 0; s < logits.length; s++) {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {InfoCommand.class, LogitsCommand.class, ActivationsCommand.class, GenerateCommand.class,
             PerplexityCommand.class, BenchCommand.class, TokenizerCommand.class, TrainCommand.class,
             EvaluateCommand.class, PplChangeCommand.class, SteerCommand.class, CorpusCommand.class,
-            StatsCommand.class, IdentifyCommand.class, NeuronsCommand.class, CommandLine.HelpCommand.class})
+            StatsCommand.class, IdentifyCommand.class, NeuronsCommand.class, FinetuneCommand.class,
+            EvaluateTaskCommand.class, MergeAdapterCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -24,6 +24,9 @@ final class PerplexityCommand implements Runnable, Main.LongRunning {
     @Mixin
     ModelOptions options;
 
+    @Mixin
+    AdapterOption adapter;
+
     @Option(names = "--text-file", required = true, paramLabel = "F", description = "UTF-8 text, one document a line.")
     Path textFile;
 
@@ -36,7 +39,7 @@ final class PerplexityCommand implements Runnable, Main.LongRunning {
     @Override
     public void run() {
         List<String> documents = readDocuments(textFile);
-        try (LanguageModel model = options.load()) {
+        try (LanguageModel model = adapter.attachTo(options.load())) {
             ProgressLine line = new ProgressLine(System.err, "perplexity", "tokens");
             Perplexity p = model.perplexity(model.tokenize(documents, windows.maxLength), windows.batchSize,
                     line::update);

@@ -29,6 +29,9 @@ final class PplChangeCommand implements Runnable, Main.LongRunning {
     ModelOptions options;
 
     @Mixin
+    AdapterOption adapter;
+
+    @Mixin
     NeuronSetOptions neuronSet;
 
     @Mixin
@@ -63,7 +66,7 @@ final class PplChangeCommand implements Runnable, Main.LongRunning {
                 corpus.texts(set.languages(), Split.VALIDATION), maxChars);
         Function<String, ActivationStatistics> statsFor = neuronSet.statsFor("--value " + value.label());
         Intervention.setTo(set, set.languages().get(0), value, statsFor);      // fail early on a bad value
-        try (LanguageModel model = options.load()) {
+        try (LanguageModel model = adapter.attachTo(options.load())) {
             PerplexityEvaluation evaluation = PerplexityEvaluation.prepare(model, texts, windows.maxLength,
                     windows.batchSize);
             PerplexityChange m = evaluation.change(set, value, statsFor, progress("matrix"));

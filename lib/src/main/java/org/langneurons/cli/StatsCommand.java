@@ -36,6 +36,9 @@ final class StatsCommand implements Runnable, Main.LongRunning {
     ModelOptions options;
 
     @Mixin
+    AdapterOption adapter;
+
+    @Mixin
     CorpusOptions corpus;
 
     @Mixin
@@ -131,7 +134,7 @@ final class StatsCommand implements Runnable, Main.LongRunning {
         // Ctrl-C or a kill: the batch in progress finishes and is checkpointed before the JVM exits.
         try (StopOnExit exit = new StopOnExit()) {
             Progress progress = new Progress(quiet, exit::requested);
-            try (LanguageModel model = options.load()) {
+            try (LanguageModel model = adapter.attachTo(options.load())) {
                 System.out.printf("%-6s %12s %10s %12s%n", "lang", "tokens", "batches", "mean P(>0)");
                 for (String lang : langs) {
                     if (relevance == null) {

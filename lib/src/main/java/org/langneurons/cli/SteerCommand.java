@@ -36,6 +36,9 @@ final class SteerCommand implements Runnable, Main.LongRunning {
     ModelOptions options;
 
     @Mixin
+    AdapterOption adapter;
+
+    @Mixin
     NeuronSetOptions neuronSet;
 
     @Option(names = "--from", required = true, paramLabel = "LANGS",
@@ -87,7 +90,7 @@ final class SteerCommand implements Runnable, Main.LongRunning {
         var statsFor = neuronSet.statsFor("--value " + value.label());
         targets.forEach(t -> Intervention.setTo(set, t, value, statsFor));     // fail early on a bad value
         LanguageIdentifier id = LanguageIdentifier.embedded();
-        try (LanguageModel model = options.load()) {
+        try (LanguageModel model = adapter.attachTo(options.load())) {
             ProgressLine line = new ProgressLine(System.err, "steering", "generations");
             Steering.Matrix m = Steering.sourceTarget(model, set, promptsBySource, targets, value, statsFor,
                     GenerationConfig.greedy(maxNewTokens), id, line::update);

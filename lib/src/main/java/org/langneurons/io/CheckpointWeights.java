@@ -112,6 +112,20 @@ public final class CheckpointWeights implements AutoCloseable {
         return directory;
     }
 
+    /** The names of every stored tensor, in the order the files list them. */
+    public Set<String> names() {
+        return java.util.Collections.unmodifiableSet(fileOf.keySet());
+    }
+
+    /** The stored shape of tensor {@code name}. */
+    public Shape shape(String name) {
+        SafetensorsFile file = fileOf.get(name);
+        if (file == null) {
+            throw new CheckpointException(source, "tensor '" + name + "' is missing");
+        }
+        return file.entry(name).djlShape();
+    }
+
     /** Whether a tensor of this name is stored. */
     public boolean contains(String name) {
         return fileOf.containsKey(name);

@@ -133,7 +133,7 @@ public record ModelConfig(Architecture architecture, int vocabSize, int hiddenSi
         }
         return new ModelConfig(arch, f.integer("vocab_size"), hidden, f.integer("num_hidden_layers"), heads, kvHeads,
                 headDim, f.integer("intermediate_size"), f.has("rms_norm_eps") ? f.number("rms_norm_eps") : 1e-6,
-                f.has("rope_theta") ? f.number("rope_theta") : 10000.0, ropeScaling(f),
+                ropeTheta(f), ropeScaling(f),
                 // LlamaConfig, MistralConfig and Qwen2Config all default to untied embeddings.
                 f.has("tie_word_embeddings") && f.bool("tie_word_embeddings"),
                 qkvBias, window, f.has("max_position_embeddings") ? f.integer("max_position_embeddings") : 0,
@@ -156,11 +156,23 @@ public record ModelConfig(Architecture architecture, int vocabSize, int hiddenSi
                 f.has("bos_token_id") ? f.integer("bos_token_id") : -1, f.ids("eos_token_id"));
     }
 
+    /**
+     * {@code rope_theta}: top-level (transformers 4), or inside {@code rope_parameters} (transformers 5 writes both
+     * theta and the scaling there).
+     */
+    private static double ropeTheta(Fields f) {
+        if (f.has("rope_parameters") && f.object("rope_parameters").has("rope_theta")) {
+            return f.object("rope_parameters").number("rope_theta");
+        }
+        return f.has("rope_theta") ? f.number("rope_theta") : 10000.0;
+    }
+
     private static RopeScaling ropeScaling(Fields f) {
-        if (!f.has("rope_scaling")) {
+        String field = f.has("rope_parameters") ? "rope_parameters" : "rope_scaling";
+        if (!f.has(field)) {
             return RopeScaling.NONE;
         }
-        Fields s = f.object("rope_scaling");
+        Fields s = f.object(field);
         String type = s.has("rope_type") ? s.string("rope_type") : s.string("type");
         if (type.equals("default")) {
             return RopeScaling.NONE;
@@ -175,7 +187,7 @@ public record ModelConfig(Architecture architecture, int vocabSize, int hiddenSi
                         + " (supported: linear, llama3, or null)");
             };
         } catch (IllegalArgumentException e) {
-            throw f.error("rope_scaling", e.getMessage());
+            throw f.error(field, e.getMessage());
         }
     }
 

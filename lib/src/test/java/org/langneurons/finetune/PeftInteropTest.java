@@ -109,6 +109,17 @@ class PeftInteropTest {
     }
 
     @Test
+    void mergedCheckpointLoadsAndGivesPeftMergedLogits(@TempDir Path out) {
+        try (LoraAdapter lora = LoraAdapter.load(ROOT.resolve("lora-causal"), model)) {
+            MergedCheckpoint.write(model, lora, out.resolve("merged"));
+        }
+        try (LanguageModel merged = LanguageModel.load(out.resolve("merged"))) {
+            double diff = maxDiff("merged_causal", merged.logits(inputs()));
+            assertTrue(diff < 1e-5, "merged checkpoint logits differ from PEFT's merge_and_unload by " + diff);
+        }
+    }
+
+    @Test
     void maskedAdapterChangesOnlyItsNeuronsRows() {
         try (LoraAdapter lora = LoraAdapter.load(ROOT.resolve("lora-masked"), model);
                 NDManager m = NDManager.newBaseManager()) {
