@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code corpus}: the multilingual text corpus; {@code corpus build} makes one from registry packages. */
 @Command(name = "corpus", mixinStandardHelpOptions = true,
         description = "The project's multilingual plain-text corpus (16 languages).",
-        subcommands = {CorpusCommand.Build.class})
+        subcommands = {CorpusCommand.Build.class, TasksBuildCommand.class})
 final class CorpusCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -80,10 +80,12 @@ public final class LoraAdapter implements AutoCloseable {
     /**
      * A new adapter for {@code model}: A seeded, B zero.
      *
-     * @param mask the gate's trainable neurons, or null for none masked; with a mask, {@code gate} is added to the
-     *             targets when missing
+     * @param mask the gate's trainable neurons, or null for none masked (a mask of all neurons is the same); with a
+     *             mask, {@code gate} is added to the targets when missing
      */
     public static LoraAdapter create(LanguageModel model, LoraConfig config, GateMask mask, long seed) {
+        // a mask of every neuron is a plain gate LoRA: nothing to multiply, nothing to save beside it
+        mask = mask != null && mask.isAll() ? null : mask;
         LoraConfig c = mask == null || config.targetsFor(model.config().architecture()).contains("gate") ? config
                 : config.withTargets(concat(config.targets(), "gate"));
         LoraAdapter adapter = new LoraAdapter(model, c, mask);

@@ -66,6 +66,11 @@ public record TaskEncoder(TextTokenizer tokenizer, long eosId, int maxLength, St
             context = context.substring(0, (int) (context.length() * Math.min(0.9, (double) budget / ids.length)));
             ids = encodePrompt(e, context);
         }
+        if (ids.length > budget) {
+            throw new IllegalArgumentException("question " + e.id() + ": the prompt without its context is "
+                    + ids.length + " tokens, more than the " + budget + " the max length (" + maxLength
+                    + ") leaves: raise the max length or shorten the template");
+        }
         return ids;
     }
 
