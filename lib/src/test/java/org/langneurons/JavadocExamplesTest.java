@@ -72,6 +72,12 @@ import org.junit.jupiter.api.io.TempDir;
  * <tr><td>{@code Map<String, List<String>> textsByLanguage}</td><td>documents by language code</td></tr>
  * <tr><td>{@code List<String> prompts}</td><td>prompts to generate from</td></tr>
  * <tr><td>{@code Path dir}</td><td>a folder</td></tr>
+ * <tr><td>{@code NDManager scope}</td><td>a sub-manager for one call's arrays</td></tr>
+ * <tr><td>{@code TextTokenizer tokenizer}</td><td>a tokenizer</td></tr>
+ * <tr><td>{@code TaskEncoder encoder}</td><td>task inputs to token ids</td></tr>
+ * <tr><td>{@code ClassificationHead head}</td><td>a classification head</td></tr>
+ * <tr><td>{@code ParallelClassificationTask modules}</td><td>a classification task (train, validation, test)</td></tr>
+ * <tr><td>{@code ParallelQaTask headings}</td><td>a question-answering task</td></tr>
  * </table>
  * Anything else an example uses it declares. A failure names the source file and line of each example that does not
  * compile, with javac's message.
@@ -93,6 +99,12 @@ class JavadocExamplesTest {
                 java.util.Map<java.lang.String, java.util.List<java.lang.String>> textsByLanguage;
                 java.util.List<java.lang.String> prompts;
                 java.nio.file.Path dir;
+                ai.djl.ndarray.NDManager scope;
+                org.langneurons.io.TextTokenizer tokenizer;
+                org.langneurons.finetune.TaskEncoder encoder;
+                org.langneurons.finetune.ClassificationHead head;
+                org.langneurons.tasks.ParallelClassificationTask modules;
+                org.langneurons.tasks.ParallelQaTask headings;
             """;
 
     private static final String PACKAGE = "javadocexamples";

@@ -16,9 +16,9 @@ import org.langneurons.tasks.ClassificationExample;
  * examples' labels; validation accuracy. Examples are encoded once, here.
  *
  * <pre>{@code
- * try (ClassificationHead head = ClassificationHead.create(model, 3, 42)) {
- *     ClassificationTraining task = new ClassificationTraining(encoder, head, train, validation);
- *     int[] predicted = ClassificationTraining.predict(model, head, encoder, test, 16);
+ * try (ClassificationHead head4 = ClassificationHead.create(model, modules.labels().size(), 42)) {
+ *     ClassificationTraining task = new ClassificationTraining(encoder, head4, modules.train(), modules.validation());
+ *     int[] predicted = ClassificationTraining.predict(model, head4, encoder, modules.test().get("hi"), 16);
  * }
  * }</pre>
  */

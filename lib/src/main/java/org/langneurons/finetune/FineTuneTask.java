@@ -12,7 +12,7 @@ import org.langneurons.model.LanguageModel;
  * {@link GenerativeTraining} are the two kinds.
  *
  * <pre>{@code
- * FineTuneTask task = new ClassificationTraining(encoder, head, train, validation);
+ * FineTuneTask task = new ClassificationTraining(encoder, head, modules.train(), modules.validation());
  * int n = task.size();
  * }</pre>
  */

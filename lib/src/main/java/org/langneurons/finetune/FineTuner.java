@@ -38,8 +38,8 @@ import org.langneurons.train.CheckpointFolder;
  *
  * <pre>{@code
  * try (LoraAdapter lora = LoraAdapter.create(model, LoraConfig.mondalXnli(), null, 42);
- *         ClassificationHead head = ClassificationHead.create(model, 3, 42)) {
- *     FineTuneTask task = new ClassificationTraining(encoder, head, train, validation);
+ *         ClassificationHead head4 = ClassificationHead.create(model, modules.labels().size(), 42)) {
+ *     FineTuneTask task = new ClassificationTraining(encoder, head4, modules.train(), modules.validation());
  *     FineTuner.Result r = new FineTuner(model, lora, task, FineTuneConfig.mondalXnli(), Path.of("run"))
  *             .train(System.out::println);
  * }

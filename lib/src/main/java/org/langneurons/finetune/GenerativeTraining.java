@@ -19,8 +19,8 @@ import org.langneurons.tasks.SquadMetric;
  * F1. Examples are encoded once, here.
  *
  * <pre>{@code
- * GenerativeTraining task = new GenerativeTraining(encoder, train, validation, 100);
- * GenerativeTraining.Answers a = GenerativeTraining.answer(model, encoder, test, 100, 8);
+ * GenerativeTraining task = new GenerativeTraining(encoder, headings.train(), headings.validation(), 100);
+ * GenerativeTraining.Answers a = GenerativeTraining.answer(model, encoder, headings.test().get("vi"), 100, 8);
  * }</pre>
  */
 public final class GenerativeTraining implements FineTuneTask {

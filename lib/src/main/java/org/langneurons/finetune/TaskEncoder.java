@@ -13,7 +13,8 @@ import org.langneurons.tasks.QaExample;
  *
  * <pre>{@code
  * TaskEncoder enc = new TaskEncoder(tokenizer, 2, 256, TaskEncoder.INSTRUCTION_PROMPT);
- * long[] ids = enc.classification(example);
+ * long[] ids = enc.classification(modules.train().get(0));
+ * QaExample question = headings.train().get(0);
  * TaskEncoder.Answer qa = enc.qa(question, question.answers().get(0));   // ids and where the answer starts
  * long[] prompt = enc.qaPrompt(question, 100);                            // room for 100 new tokens
  * }</pre>

@@ -21,7 +21,8 @@ import org.langneurons.tasks.TaskScores;
  * registered on the model apply, so the same call measures test-time interventions.
  *
  * <pre>{@code
- * TaskEvaluation.Scores s = TaskEvaluation.classification(model, head, encoder, task.test(), 16, (l, n) -> { });
+ * TaskEvaluation.Scores s = TaskEvaluation.classification(model, head, encoder, modules.name(), modules.test(), 16,
+ *         (l, n) -> { });
  * double vi = s.languages().get("vi").get("accuracy");
  * s.save(Path.of("scores.json"));
  * }</pre>

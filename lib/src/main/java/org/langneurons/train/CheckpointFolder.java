@@ -14,7 +14,7 @@ import org.langneurons.io.FileTrees;
  * from {@link #latest()}, the last complete checkpoint.
  *
  * <pre>{@code
- * CheckpointFolder folder = new CheckpointFolder(workDir.resolve("checkpoint"));
+ * CheckpointFolder folder = new CheckpointFolder(dir.resolve("checkpoint"));
  * folder.write("step-00000100", dir -> Files.writeString(dir.resolve("state.json"), "{}"));
  * Path resumeFrom = folder.latest();   // .../checkpoint/step-00000100
  * }</pre>
