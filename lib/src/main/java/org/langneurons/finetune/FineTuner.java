@@ -9,8 +9,6 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,6 +83,12 @@ public final class FineTuner {
         this.dir = dir;
         this.params.putAll(adapter.parameters());
         this.params.putAll(task.trainableTensors());
+        if (model.dtype() != DataType.FLOAT32) {
+            // RMSNorm and LayerNorm compute in float32 and cast back, and DJL's casts are not differentiable: no
+            // gradient would reach the adapter
+            throw new IllegalArgumentException("fine-tuning needs the model in fp32 (it is " + model.dtype()
+                    + "): DJL cannot differentiate the casts of its float32 norms; load it with --dtype fp32");
+        }
         this.steps = settings.steps(task.size());
         this.optimizer = new AdamW(params, adapter.parameters().values().iterator().next().getManager(),
                 settings.beta1(), settings.beta2(), settings.adamEpsilon(), settings.weightDecay());
@@ -276,12 +280,7 @@ public final class FineTuner {
             return;
         }
         Path stateFile = latest.resolve("state.json");
-        JsonObject state;
-        try {
-            state = JsonParser.parseString(Files.readString(stateFile)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            throw new CheckpointException(stateFile, "cannot be read: " + e.getMessage(), e);
-        }
+        JsonObject state = CheckpointFolder.readState(latest);
         if (!GSON.toJsonTree(settings).equals(state.get("settings"))
                 || state.get("examples").getAsInt() != task.size()) {
             throw new CheckpointException(stateFile, "the checkpoint was made with other settings or other training"
@@ -295,14 +294,9 @@ public final class FineTuner {
                     throw new CheckpointException(p.path(), "tensor '" + e.getKey() + "' is missing: the checkpoint"
                             + " is of another adapter (targets, mask or head)");
                 }
-                e.getValue().set(p.read(e.getKey(), scratch, DataType.FLOAT32).toType(e.getValue().getDataType(),
-                        false).toFloatArray());
+                e.getValue().set(p.read(e.getKey(), scratch, DataType.FLOAT32).toFloatArray());
             }
-            Map<String, NDArray> moments = new LinkedHashMap<>();
-            for (String name : o.entries().keySet()) {
-                moments.put(name, o.read(name, scratch, DataType.FLOAT32));
-            }
-            optimizer.restore(moments, state.get("optimizer_steps").getAsLong());
+            optimizer.restore(o, state.get("optimizer_steps").getAsLong(), scratch);
         }
         step = state.get("step").getAsLong();
         bestStep = state.get("best_step").getAsLong();

@@ -64,6 +64,15 @@ public final class AdamW {
         this.steps = steps;
     }
 
+    /** Restores moments and the step count from an optimizer file written from {@link #state}. */
+    public void restore(org.langneurons.io.SafetensorsFile file, long steps, NDManager scratch) {
+        Map<String, NDArray> moments = new LinkedHashMap<>();
+        for (String name : file.entries().keySet()) {
+            moments.put(name, file.read(name, scratch, ai.djl.ndarray.types.DataType.FLOAT32));
+        }
+        restore(moments, steps);
+    }
+
     private static NDArray require(Map<String, NDArray> state, String name) {
         NDArray a = state.get(name);
         if (a == null) {

@@ -47,6 +47,16 @@ public final class CheckpointFolder {
         }
     }
 
+    /** The {@code state.json} of checkpoint folder {@code dir}; an error names the file when it cannot be read. */
+    public static com.google.gson.JsonObject readState(Path dir) {
+        Path file = dir.resolve("state.json");
+        try {
+            return com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(file, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     /** Writes checkpoint {@code name} with {@code writer}, makes it the latest, and deletes the others. */
     public void write(String name, Writer writer) {
         Path dir = root.resolve(name);

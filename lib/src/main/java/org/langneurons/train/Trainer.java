@@ -3,7 +3,6 @@ package org.langneurons.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import com.google.gson.Gson;
@@ -11,20 +10,16 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.langneurons.eval.LanguageQuality;
 import org.langneurons.io.CheckpointException;
-import org.langneurons.io.FileTrees;
 import org.langneurons.io.SafetensorsFile;
 import org.langneurons.io.SafetensorsWriter;
 import org.langneurons.io.TextTokenizer;
@@ -279,12 +274,7 @@ public final class Trainer implements AutoCloseable {
             return;
         }
         Path stateFile = dir.resolve("state.json");
-        JsonObject state;
-        try {
-            state = JsonParser.parseString(Files.readString(stateFile)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            throw new CheckpointException(stateFile, "cannot be read: " + e.getMessage(), e);
-        }
+        JsonObject state = CheckpointFolder.readState(dir);
         if (!GSON.toJsonTree(settings).equals(completed(state.get("settings")))
                 || !LlamaCheckpointWriter.config(config).equals(state.get("config"))) {
             throw new CheckpointException(stateFile, "the checkpoint was made with other settings or another model"
@@ -294,11 +284,7 @@ public final class Trainer implements AutoCloseable {
                 SafetensorsFile o = SafetensorsFile.open(dir.resolve("optimizer.safetensors"));
                 NDManager scratch = manager.newSubManager()) {
             params.forEach((name, a) -> a.set(p.read(name, scratch, DataType.FLOAT32).toFloatArray()));
-            Map<String, NDArray> moments = new LinkedHashMap<>();
-            for (String name : o.entries().keySet()) {
-                moments.put(name, o.read(name, scratch, DataType.FLOAT32));
-            }
-            optimizer.restore(moments, state.get("optimizer_steps").getAsLong());
+            optimizer.restore(o, state.get("optimizer_steps").getAsLong(), scratch);
         }
         step = state.get("step").getAsLong();
         state.getAsJsonArray("log").forEach(e -> log.add(e.getAsJsonObject()));

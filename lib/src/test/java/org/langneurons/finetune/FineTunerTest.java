@@ -231,4 +231,55 @@ class FineTunerTest {
             lora.detach();
         }
     }
+
+    /** Next-token loss on fixed id sequences: a task without a tokenizer. */
+    private record IdsTask(List<long[]> sequences) implements FineTuneTask {
+        @Override
+        public int size() {
+            return sequences.size();
+        }
+
+        @Override
+        public NDArray loss(LanguageModel m, int[] examples, NDManager scope) {
+            return m.loss(new TokenBatch(java.util.Arrays.stream(examples).mapToObj(sequences::get).toList(),
+                    TokenBatch.Padding.RIGHT), scope);
+        }
+
+        @Override
+        public long tokens(int[] examples) {
+            return examples.length * 8L;
+        }
+
+        @Override
+        public Map<String, NDArray> trainableTensors() {
+            return Map.of();
+        }
+
+        @Override
+        public double validate(LanguageModel m) {
+            return 0;
+        }
+
+        @Override
+        public String metric() {
+            return "none";
+        }
+
+        @Override
+        public void save(LoraAdapter adapter, Path dir) {
+            adapter.save(dir, Map.of(), "CAUSAL_LM", List.of());
+        }
+    }
+
+    @Test
+    void aHalfPrecisionModelIsRefusedWithTheReason(@TempDir Path dir) {
+        Path tiny = Path.of("src/test/resources/peft/llama-tiny");
+        try (LanguageModel half = LanguageModel.load(tiny, org.langneurons.model.LoadOptions.parse("cpu", "fp16"));
+                LoraAdapter lora = LoraAdapter.create(half, new LoraConfig(4, 8, 0, List.of("q", "v")), null, 1)) {
+            IdsTask task = new IdsTask(List.of(new long[] {1, 5, 9, 13}));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new FineTuner(half, lora, task, fast(2), dir));
+            assertTrue(e.getMessage().contains("fp32"), e.getMessage());
+        }
+    }
 }
