@@ -12,6 +12,12 @@ import org.langneurons.hooks.Hook;
 import org.langneurons.hooks.HookHandle;
 import org.langneurons.hooks.HookPoint;
 import org.langneurons.model.GenerationConfig;
+import org.langneurons.finetune.ClassificationHead;
+import org.langneurons.finetune.FineTuneConfig;
+import org.langneurons.finetune.FineTuneTask;
+import org.langneurons.finetune.FineTuner;
+import org.langneurons.finetune.LoraAdapter;
+import org.langneurons.finetune.LoraConfig;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.TokenBatch;
 import org.langneurons.stats.StatisticsCollector;
@@ -50,6 +56,10 @@ final class BenchCommand implements Runnable, Main.LongRunning {
 
     @Option(names = "--json", description = "Print the figures as JSON.")
     boolean json;
+
+    @Option(names = "--finetune", description = "Also time fine-tuning steps: LoRA r 8 on q, k, v, o, gate and a"
+            + " 4-class head, forward, backward and AdamW on --batch x --length (the peer: bench/peft_finetune.py).")
+    boolean finetune;
 
     @Override
     public void run() {
@@ -94,6 +104,9 @@ final class BenchCommand implements Runnable, Main.LongRunning {
             GenerationConfig greedy = GenerationConfig.greedy(newTokens).withStopAtEos(false);
             double generation = tokensPerSecond(batch * newTokens, () -> model.generate(prompts, greedy));
 
+            double finetuneStep = finetune ? tokensPerSecond(batch * length, finetuneStep(model, forwardBatch))
+                    : Double.NaN;
+
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model.directory().toString());
             out.put("device", model.device().toString());
@@ -109,11 +122,66 @@ final class BenchCommand implements Runnable, Main.LongRunning {
             out.put("statistics_counts_tokens_per_s", round(statsCounts));
             out.put("statistics_full_tokens_per_s", round(statsFull));
             out.put("generation_tokens_per_s", round(generation));
+            if (finetune) {
+                out.put("finetune_step_tokens_per_s", round(finetuneStep));
+            }
             if (json) {
                 Json.print(System.out, out);
             } else {
                 out.forEach((k, v) -> System.out.printf("%-40s %s%n", k, v));
             }
+        }
+    }
+
+    /** One fine-tuning step a run: the library's FineTuner on a task of one fixed batch, checkpoints in a temp dir. */
+    private Runnable finetuneStep(LanguageModel model, TokenBatch fixed) {
+        // both live on sub-managers of the model's, freed with it
+        ClassificationHead head = ClassificationHead.create(model, 4, 1);
+        LoraAdapter lora = LoraAdapter.create(model, LoraConfig.mondalXnli(), null, 1);
+        FineTuneTask task = new FineTuneTask() {
+            @Override
+            public int size() {
+                return fixed.size();
+            }
+
+            @Override
+            public NDArray loss(LanguageModel m, int[] examples, NDManager scope) {
+                // mean of the first class's log-probability: any differentiable scalar of the head costs the same
+                return head.logits(m, fixed, scope, true).logSoftmax(-1).get(":, 0").mean().neg();
+            }
+
+            @Override
+            public long tokens(int[] examples) {
+                return (long) fixed.size() * fixed.width();
+            }
+
+            @Override
+            public Map<String, NDArray> trainableTensors() {
+                return head.tensors();
+            }
+
+            @Override
+            public double validate(LanguageModel m) {
+                return 0;
+            }
+
+            @Override
+            public String metric() {
+                return "none";
+            }
+
+            @Override
+            public void save(LoraAdapter adapter, java.nio.file.Path dir) {
+            }
+        };
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("langneurons-bench");
+            dir.toFile().deleteOnExit();
+            FineTuner tuner = new FineTuner(model, lora, task, FineTuneConfig.builder().optMaxSteps(repeats + 1)
+                    .optBatchSize(fixed.size()).optCheckpointEvery(0).build(), dir);
+            return () -> tuner.train(line -> { }, 1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.langneurons.hooks.ActivationCache;
+import org.langneurons.hooks.HookName;
 import org.langneurons.io.CheckpointException;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.TokenBatch;
@@ -145,6 +147,37 @@ class PeftInteropTest {
                 }
                 assertEquals(layer == 0 ? List.of(0, 5, 7) : List.of(3), changed, "layer " + layer);
             }
+        }
+    }
+
+    @Test
+    void hooksSeeTheAdaptedGateAndFrozenNeuronsBitForBit() {
+        HookName gate = HookName.mlpGate(0);
+        try (NDManager m = NDManager.newBaseManager();
+                LoraAdapter lora = LoraAdapter.load(ROOT.resolve("lora-masked"), model)) {
+            float[] base;
+            try (ActivationCache cache = ActivationCache.record(model.hooks(), m, gate)) {
+                model.run(TokenBatch.of(inputs()[0]));
+                base = cache.get(gate).toFloatArray();
+            }
+            lora.attach();
+            float[] adapted;
+            try (ActivationCache cache = ActivationCache.record(model.hooks(), m, gate)) {
+                model.run(TokenBatch.of(inputs()[0]));
+                adapted = cache.get(gate).toFloatArray();
+            }
+            lora.detach();
+            // layer 0's input is the embedding (the adapter is on the gate only): only neurons 0, 5, 7 may move
+            List<Integer> moved = new ArrayList<>();
+            for (int n = 0; n < 48; n++) {
+                for (int p = 0; p < 7; p++) {
+                    if (Float.floatToIntBits(base[p * 48 + n]) != Float.floatToIntBits(adapted[p * 48 + n])) {
+                        moved.add(n);
+                        break;
+                    }
+                }
+            }
+            assertEquals(List.of(0, 5, 7), moved);
         }
     }
 
