@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
                 + " (adapter_config.json, adapter_model.safetensors), the head, neuron_mask.json, task.json,"
                 + " best/ (best validation) and checkpoint/ (the same command resumes after a kill).",
             "Tasks: module-classification and heading-extraction (the embedded default's, no files needed), xnli"
-                + " (--data DIR with multinli_1.0_train.jsonl, xnli.dev.tsv, xnli.test.tsv) and xquad (--data DIR"
-                + " with xquad.LANG.json)."})
+                + " (--data DIR with multinli_1.0_train.jsonl, xnli.dev.tsv, xnli.test.tsv), xquad (--data DIR"
+                + " with xquad.LANG.json; Mondal et al.'s 80/20 split) and squad-xquad (SQuAD v1.1's"
+                + " train-v1.1.json and dev-v1.1.json beside them)."})
 final class FinetuneCommand implements Runnable, Main.LongRunning {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,7 +32,7 @@ final class FinetuneCommand implements Runnable, Main.LongRunning {
     ModelOptions options;
 
     @Option(names = "--task", required = true, paramLabel = "T", description = "module-classification,"
-            + " heading-extraction, xnli or xquad.")
+            + " heading-extraction, xnli, xquad or squad-xquad.")
     String task;
 
     @Option(names = "--data", paramLabel = "DIR", description = "The task's local files (xnli, xquad).")

@@ -21,6 +21,9 @@ import java.util.stream.Stream;
  * <li>{@code xquad}: DIR holds {@code xquad.LANG.json}. As Mondal et al.'s code: the first 80% of each file's
  * questions are for training (English's; here its last twentieth is held out for validation), the last 20% are the
  * test set of every language (the same questions in each).</li>
+ * <li>{@code squad-xquad}: the usual zero-shot XQuAD setting: training on SQuAD v1.1's {@code train-v1.1.json}
+ * (English; answers not at their offset are dropped, as {@link QaData} records), validation on the first 500
+ * questions of {@code dev-v1.1.json}, test on every {@code xquad.LANG.json} whole.</li>
  * </ul>
  *
  * <pre>{@code
@@ -38,7 +41,8 @@ public final class TaskCatalog {
     }
 
     /** Names of the known tasks. */
-    public static final List<String> NAMES = List.of("module-classification", "heading-extraction", "xnli", "xquad");
+    public static final List<String> NAMES = List.of("module-classification", "heading-extraction", "xnli", "xquad",
+            "squad-xquad");
 
     private TaskCatalog() {
     }
@@ -47,7 +51,7 @@ public final class TaskCatalog {
     public static Kind kind(String name) {
         return switch (name) {
             case "module-classification", "xnli" -> Kind.CLASSIFICATION;
-            case "heading-extraction", "xquad" -> Kind.QA;
+            case "heading-extraction", "xquad", "squad-xquad" -> Kind.QA;
             default -> throw new IllegalArgumentException("unknown task '" + name + "' (known: "
                     + String.join(", ", NAMES) + ")");
         };
@@ -71,6 +75,7 @@ public final class TaskCatalog {
         return switch (name) {
             case "heading-extraction" -> DefaultTasks.headingExtraction();
             case "xquad" -> xquad(requireDir(name, data));
+            case "squad-xquad" -> squadXquad(requireDir(name, data));
             default -> throw new IllegalArgumentException("'" + name + "' is not a question-answering task ("
                     + kind(name) + ")");
         };
@@ -96,13 +101,36 @@ public final class TaskCatalog {
         return new ParallelClassificationTask("xnli", Xnli.LABELS, first, validation, test);
     }
 
-    private static ParallelQaTask xquad(Path dir) {
-        List<Path> files;
+    private static List<Path> xquadFiles(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.getFileName().toString().matches("xquad\\.[a-z]{2,3}\\.json")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().matches("xquad\\.[a-z]{2,3}\\.json")).sorted().toList();
         } catch (IOException e) {
             throw new TaskDataException(dir, "folder", "cannot be listed: " + e);
         }
+    }
+
+    private static ParallelQaTask squadXquad(Path dir) {
+        Path train = dir.resolve("train-v1.1.json");
+        Path dev = dir.resolve("dev-v1.1.json");
+        for (Path f : List.of(train, dev)) {
+            if (!Files.isRegularFile(f)) {
+                throw new TaskDataException(f, "file", "missing (SQuAD v1.1, for task squad-xquad)");
+            }
+        }
+        Map<String, List<QaExample>> test = new LinkedHashMap<>();
+        for (Path f : xquadFiles(dir)) {
+            test.put(Squad.languageOf(f), Squad.read(f).requireConsistent().examples());
+        }
+        if (test.isEmpty()) {
+            throw new TaskDataException(dir, "folder", "has no xquad.LANG.json test file");
+        }
+        List<QaExample> validation = Squad.read(dev).examples();
+        return new ParallelQaTask("squad-xquad", Squad.read(train).examples(),
+                validation.subList(0, Math.min(500, validation.size())), test);
+    }
+
+    private static ParallelQaTask xquad(Path dir) {
+        List<Path> files = xquadFiles(dir);
         Path en = dir.resolve("xquad.en.json");
         if (!Files.isRegularFile(en)) {
             throw new TaskDataException(en, "file", "missing (XQuAD's English file trains the model)");

@@ -75,6 +75,23 @@ class TaskCatalogTest {
     }
 
     @Test
+    void squadXquadTrainsOnSquadAndTestsOnWholeXquadFiles() throws IOException {
+        Files.writeString(dir.resolve("train-v1.1.json"), xquad("en", 12));
+        Files.writeString(dir.resolve("dev-v1.1.json"), xquad("en", 3));
+        TaskDataException missing = assertThrows(TaskDataException.class, () -> TaskCatalog.qa("squad-xquad", dir));
+        assertTrue(missing.getMessage().contains("xquad.LANG.json"), missing.getMessage());
+        Files.writeString(dir.resolve("xquad.vi.json"), xquad("vi", 5));
+        ParallelQaTask t = TaskCatalog.qa("squad-xquad", dir);
+        assertEquals(12, t.train().size());
+        assertEquals(3, t.validation().size());
+        assertEquals(List.of("vi"), t.languages());
+        assertEquals(5, t.test().get("vi").size());
+        Files.delete(dir.resolve("dev-v1.1.json"));
+        missing = assertThrows(TaskDataException.class, () -> TaskCatalog.qa("squad-xquad", dir));
+        assertTrue(missing.getMessage().contains("dev-v1.1.json"), missing.getMessage());
+    }
+
+    @Test
     void unknownNamesAndMissingFoldersSaySo() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskCatalog.kind("sst2"));
         assertTrue(e.getMessage().contains("module-classification"), e.getMessage());
