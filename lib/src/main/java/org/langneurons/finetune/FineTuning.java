@@ -203,6 +203,22 @@ public final class FineTuning {
      */
     public static TaskEvaluation.Scores evaluate(LanguageModel model, Path adapterDir, Path data,
             List<String> languages, BiConsumer<String, Integer> progress) {
+        try (Evaluator evaluator = evaluator(model, adapterDir, data)) {
+            Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
+            for (String lang : languages.isEmpty() ? evaluator.languages() : languages) {
+                TaskEvaluation.ExampleScores s = evaluator.scores(lang, 0);
+                out.put(lang, s.means());
+                progress.accept(lang, s.ids().size());
+            }
+            return new TaskEvaluation.Scores(evaluator.task(), out);
+        }
+    }
+
+    /**
+     * The adapter (and head) of a fine-tuning output directory attached to {@code model}, ready to score test
+     * languages one at a time (with whatever hooks are registered meanwhile); closing it detaches them.
+     */
+    public static Evaluator evaluator(LanguageModel model, Path adapterDir, Path data) {
         Path infoFile = adapterDir.resolve(TASK_FILE);
         JsonObject info;
         try {
@@ -215,33 +231,77 @@ public final class FineTuning {
         TaskEncoder encoder = new TaskEncoder(model.tokenizer().orElseThrow(), info.get("eos_token_id").getAsLong(),
                 info.get("max_length").getAsInt(), info.has("prompt") ? info.get("prompt").getAsString()
                 : TaskEncoder.INSTRUCTION_PROMPT);
-        try (LoraAdapter adapter = LoraAdapter.load(adapterDir, model).attach()) {
+        LoraAdapter adapter = LoraAdapter.load(adapterDir, model).attach();
+        try {
             if (TaskCatalog.kind(name) == TaskCatalog.Kind.CLASSIFICATION) {
                 ParallelClassificationTask task = TaskCatalog.classification(name, data, 1.0);
-                try (ClassificationHead head = ClassificationHead.load(adapterDir, model)) {
-                    return TaskEvaluation.classification(model, head, encoder, name, select(task.test(), languages,
-                            name), 16, progress);
-                }
+                ClassificationHead head = ClassificationHead.load(adapterDir, model);
+                return new Evaluator(name, adapter, head, List.copyOf(task.test().keySet()), (lang, n) ->
+                        TaskEvaluation.classificationScores(model, head, encoder, lang,
+                                first(test(task.test(), lang, name), n), 16));
             }
             ParallelQaTask task = TaskCatalog.qa(name, data);
-            return TaskEvaluation.qa(model, encoder, name, select(task.test(), languages, name),
-                    info.get("max_new_tokens").getAsInt(), 8, progress);
+            int maxNew = info.get("max_new_tokens").getAsInt();
+            return new Evaluator(name, adapter, null, List.copyOf(task.test().keySet()), (lang, n) ->
+                    TaskEvaluation.qaScores(model, encoder, lang, first(test(task.test(), lang, name), n), maxNew,
+                            8));
+        } catch (RuntimeException e) {
+            adapter.close();
+            throw e;
         }
     }
 
-    private static <T> Map<String, List<T>> select(Map<String, List<T>> test, List<String> languages, String task) {
-        if (languages.isEmpty()) {
-            return test;
+    /** Scores test languages with an attached adapter; see {@link #evaluator}. */
+    public static final class Evaluator implements AutoCloseable {
+        private final String task;
+        private final LoraAdapter adapter;
+        private final ClassificationHead head;
+        private final List<String> languages;
+        private final java.util.function.BiFunction<String, Integer, TaskEvaluation.ExampleScores> scorer;
+
+        private Evaluator(String task, LoraAdapter adapter, ClassificationHead head, List<String> languages,
+                java.util.function.BiFunction<String, Integer, TaskEvaluation.ExampleScores> scorer) {
+            this.task = task;
+            this.adapter = adapter;
+            this.head = head;
+            this.languages = languages;
+            this.scorer = scorer;
         }
-        Map<String, List<T>> out = new java.util.LinkedHashMap<>();
-        for (String lang : languages) {
-            List<T> examples = test.get(lang);
-            if (examples == null) {
-                throw new IllegalArgumentException("task " + task + " has no test set in '" + lang + "' (it has: "
-                        + String.join(", ", test.keySet()) + ")");
+
+        /** The task's name. */
+        public String task() {
+            return task;
+        }
+
+        /** The task's test languages. */
+        public List<String> languages() {
+            return languages;
+        }
+
+        /** Per-example scores on the first {@code maxExamples} (0: all) of {@code language}'s test set. */
+        public TaskEvaluation.ExampleScores scores(String language, int maxExamples) {
+            return scorer.apply(language, maxExamples);
+        }
+
+        @Override
+        public void close() {
+            if (head != null) {
+                head.close();
             }
-            out.put(lang, examples);
+            adapter.close();
         }
-        return out;
+    }
+
+    private static <T> List<T> first(List<T> examples, int n) {
+        return n <= 0 || n >= examples.size() ? examples : examples.subList(0, n);
+    }
+
+    private static <T> List<T> test(Map<String, List<T>> test, String language, String task) {
+        List<T> examples = test.get(language);
+        if (examples == null) {
+            throw new IllegalArgumentException("task " + task + " has no test set in '" + language + "' (it has: "
+                    + String.join(", ", test.keySet()) + ")");
+        }
+        return examples;
     }
 }

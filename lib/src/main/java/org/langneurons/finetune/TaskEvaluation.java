@@ -8,11 +8,10 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.report.JsonFiles;
-import org.langneurons.tasks.AccuracyScore;
 import org.langneurons.tasks.ClassificationExample;
 import org.langneurons.tasks.QaExample;
-import org.langneurons.tasks.QaScore;
-import org.langneurons.tasks.TaskScores;
+import org.langneurons.tasks.SquadMetric;
+import org.langneurons.tasks.TokenIdMetric;
 
 /**
  * Scores a (fine-tuned) model on a task's test sets, language by language: accuracy for classification; for
@@ -62,6 +61,78 @@ public final class TaskEvaluation {
     }
 
     /**
+     * One language's per-example scores, in the test set's order: metric name -> a value per example in [0, 1]
+     * ({@code accuracy}: 1 when right; QA: {@code exact_match}, {@code f1}, {@code exact_match_ids}, {@code f1_ids}).
+     * What a grid keeps per cell, so that every figure can be recomputed and bootstrapped from it.
+     *
+     * @param language the test language
+     * @param ids      the examples' ids
+     * @param metrics  per metric, one value per example
+     */
+    public record ExampleScores(String language, List<String> ids, Map<String, double[]> metrics) {
+
+        /** Checks that every metric has a value per example. */
+        public ExampleScores {
+            ids = List.copyOf(ids);
+            Map<String, double[]> copy = new LinkedHashMap<>();
+            for (Map.Entry<String, double[]> e : metrics.entrySet()) {
+                if (e.getValue().length != ids.size()) {
+                    throw new IllegalArgumentException("metric " + e.getKey() + " has " + e.getValue().length
+                            + " values for " + ids.size() + " examples");
+                }
+                copy.put(e.getKey(), e.getValue().clone());
+            }
+            metrics = java.util.Collections.unmodifiableMap(copy);
+        }
+
+        /** {@code count}, then each metric's mean in percent. */
+        public Map<String, Double> means() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("count", (double) ids.size());
+            metrics.forEach((k, v) -> m.put(k, 100 * java.util.Arrays.stream(v).average().orElse(Double.NaN)));
+            return m;
+        }
+    }
+
+    /** Per-example accuracy of a classification head (with whatever adapter and hooks are on the model). */
+    public static ExampleScores classificationScores(LanguageModel model, ClassificationHead head,
+            TaskEncoder encoder, String language, List<ClassificationExample> examples, int batchSize) {
+        int[] predicted = ClassificationTraining.predict(model, head, encoder, examples, batchSize);
+        double[] right = new double[predicted.length];
+        for (int i = 0; i < right.length; i++) {
+            right[i] = predicted[i] == examples.get(i).label() ? 1 : 0;
+        }
+        return new ExampleScores(language, examples.stream().map(ClassificationExample::id).toList(),
+                Map.of("accuracy", right));
+    }
+
+    /** Per-question EM and F1, both ways, of greedy answers of up to {@code maxNewTokens} tokens. */
+    public static ExampleScores qaScores(LanguageModel model, TaskEncoder encoder, String language,
+            List<QaExample> questions, int maxNewTokens, int batchSize) {
+        GenerativeTraining.Answers answers = GenerativeTraining.answer(model, encoder, questions, maxNewTokens,
+                batchSize);
+        int n = questions.size();
+        double[] em = new double[n];
+        double[] f1 = new double[n];
+        double[] emIds = new double[n];
+        double[] f1Ids = new double[n];
+        for (int i = 0; i < n; i++) {
+            QaExample q = questions.get(i);
+            em[i] = SquadMetric.exactMatch(answers.texts().get(i), q.answers());
+            f1[i] = SquadMetric.f1(answers.texts().get(i), q.answers());
+            long[] gold = goldIds(encoder, q);
+            emIds[i] = TokenIdMetric.exactMatch(answers.ids().get(i), gold) ? 1 : 0;
+            f1Ids[i] = TokenIdMetric.f1(answers.ids().get(i), gold);
+        }
+        Map<String, double[]> m = new LinkedHashMap<>();
+        m.put("exact_match", em);
+        m.put("f1", f1);
+        m.put("exact_match_ids", emIds);
+        m.put("f1_ids", f1Ids);
+        return new ExampleScores(language, questions.stream().map(QaExample::id).toList(), m);
+    }
+
+    /**
      * Accuracy per language of a classification head (with whatever adapter is attached).
      *
      * @param progress called after each language with its code and test size
@@ -71,12 +142,7 @@ public final class TaskEvaluation {
             BiConsumer<String, Integer> progress) {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
         test.forEach((lang, examples) -> {
-            int[] predicted = ClassificationTraining.predict(model, head, encoder, examples, batchSize);
-            AccuracyScore s = TaskScores.accuracy(examples, predicted).get(lang);
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("count", (double) s.count());
-            m.put("accuracy", s.accuracy());
-            out.put(lang, m);
+            out.put(lang, classificationScores(model, head, encoder, lang, examples, batchSize).means());
             progress.accept(lang, examples.size());
         });
         return new Scores(task, out);
@@ -87,19 +153,7 @@ public final class TaskEvaluation {
             Map<String, List<QaExample>> test, int maxNewTokens, int batchSize, BiConsumer<String, Integer> progress) {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
         test.forEach((lang, questions) -> {
-            GenerativeTraining.Answers answers = GenerativeTraining.answer(model, encoder, questions, maxNewTokens,
-                    batchSize);
-            QaScore words = TaskScores.squad(questions, answers.texts()).get(lang);
-            List<long[]> gold = questions.stream().map(q -> goldIds(encoder, q)).toList();
-            QaScore ids = TaskScores.tokenIds(questions.stream().map(QaExample::language).toList(), answers.ids(),
-                    gold).get(lang);
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("count", (double) words.count());
-            m.put("exact_match", words.exactMatch());
-            m.put("f1", words.f1());
-            m.put("exact_match_ids", ids.exactMatch());
-            m.put("f1_ids", ids.f1());
-            out.put(lang, m);
+            out.put(lang, qaScores(model, encoder, lang, questions, maxNewTokens, batchSize).means());
             progress.accept(lang, questions.size());
         });
         return new Scores(task, out);
