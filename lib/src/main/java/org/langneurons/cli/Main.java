@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             PerplexityCommand.class, BenchCommand.class, TokenizerCommand.class, TrainCommand.class,
             EvaluateCommand.class, PplChangeCommand.class, SteerCommand.class, CorpusCommand.class,
             StatsCommand.class, IdentifyCommand.class, NeuronsCommand.class, FinetuneCommand.class,
-            EvaluateTaskCommand.class, MergeAdapterCommand.class, CommandLine.HelpCommand.class})
+            EvaluateTaskCommand.class, MergeAdapterCommand.class, TransferCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -45,6 +45,8 @@ public final class TransferGrid {
     /**
      * What a grid runs, as {@code transfer --config FILE} reads it (JSON fields in brackets).
      *
+     * @param model      the model: "default" or a checkpoint directory [model, default "default"]
+     * @param device     cpu, gpu or gpu:N [device, default cpu]
      * @param task       a {@link TaskCatalog} name [task]
      * @param data       the task's local files, or null [data]
      * @param languages  target languages [languages]
@@ -59,7 +61,7 @@ public final class TransferGrid {
      * @param maxSteps   fine-tuning steps, 0 for the task's default [max_steps]
      * @param maxTest    examples per test language, 0 for all [max_test]
      */
-    public record Config(String task, Path data, List<String> languages, List<MaskSetup> setups, List<String> values,
+    public record Config(String model, String device, String task, Path data, List<String> languages, List<MaskSetup> setups, List<String> values,
             Map<String, Path> neuronSets, Path stats, String tensor, int resamples, long seed, int maxSteps,
             int maxTest) {
 
@@ -103,7 +105,10 @@ public final class TransferGrid {
                     o.getAsJsonObject("neuron_sets").entrySet().forEach(e -> sets.put(e.getKey(),
                             base.resolve(e.getValue().getAsString())));
                 }
-                return new Config(o.get("task").getAsString(), path(o, "data", base), strings(o, "languages"),
+                String model = o.has("model") ? o.get("model").getAsString() : "default";
+                return new Config(model.equals("default") ? model : base.resolve(model).toString(),
+                        o.has("device") ? o.get("device").getAsString() : "cpu", o.get("task").getAsString(),
+                        path(o, "data", base), strings(o, "languages"),
                         strings(o, "setups").stream().map(s -> MaskSetup.valueOf(s.toUpperCase(
                                 java.util.Locale.ROOT))).toList(), strings(o, "values"), sets, path(o, "stats", base),
                         o.has("tensor") ? o.get("tensor").getAsString() : "act",
@@ -112,8 +117,9 @@ public final class TransferGrid {
                         o.has("max_steps") ? o.get("max_steps").getAsInt() : 0,
                         o.has("max_test") ? o.get("max_test").getAsInt() : 0);
             } catch (RuntimeException e) {
-                throw new CheckpointException(file, "is not a valid grid (fields task, languages, setups, values,"
-                        + " neuron_sets, stats, tensor, resamples, seed, max_steps, max_test): " + e.getMessage(), e);
+                throw new CheckpointException(file, "is not a valid grid (fields model, device, task, data,"
+                        + " languages, setups, values, neuron_sets, stats, tensor, resamples, seed, max_steps,"
+                        + " max_test): " + e.getMessage(), e);
             }
         }
 
@@ -200,7 +206,16 @@ public final class TransferGrid {
      * {@code progress} gets a line per adapter and per cell, with the count done and left.
      */
     public static void run(LanguageModel model, Config config, Path out, Consumer<String> progress) {
-        new Run(model, config, out, progress).all();
+        run(model, config, out, progress, () -> false);
+    }
+
+    /**
+     * The same, stopping at the next safe point (after a cell, or a few fine-tuning steps, checkpointed) once
+     * {@code stop} says so; returns whether the grid is complete.
+     */
+    public static boolean run(LanguageModel model, Config config, Path out, Consumer<String> progress,
+            java.util.function.BooleanSupplier stop) {
+        return new Run(model, config, out, progress, stop).all();
     }
 
     /** One run of a grid: what every cell needs, and the count of cells done. */
@@ -209,6 +224,7 @@ public final class TransferGrid {
         private final Config config;
         private final Path out;
         private final Consumer<String> progress;
+        private final java.util.function.BooleanSupplier stop;
         private final Map<String, NeuronSet> sets = new LinkedHashMap<>();
         private final StatisticsDirectory stats;
         private final List<Adapter> adapters;
@@ -216,8 +232,10 @@ public final class TransferGrid {
         private final long started = System.nanoTime();
         private int done;
 
-        Run(LanguageModel model, Config config, Path out, Consumer<String> progress) {
+        Run(LanguageModel model, Config config, Path out, Consumer<String> progress,
+                java.util.function.BooleanSupplier stop) {
             this.model = model;
+            this.stop = stop;
             this.config = config;
             this.out = out;
             this.progress = progress;
@@ -228,14 +246,21 @@ public final class TransferGrid {
                     * cellSets(a).size() * config.values().size()).sum();
         }
 
-        void all() {
+        /** Every adapter and cell not done yet; false when stopped before the end. */
+        boolean all() {
             for (Adapter a : adapters) {
                 Path dir = train(a);
+                if (dir == null) {
+                    return false;
+                }
                 try (FineTuning.Evaluator evaluator = FineTuning.evaluator(model, dir, config.data())) {
                     for (String lang : config.languages()) {
                         if (a.serves(lang)) {
                             for (String set : cellSets(a)) {
                                 for (String value : config.values()) {
+                                    if (stop.getAsBoolean()) {
+                                        return false;
+                                    }
                                     cell(a, evaluator, lang, set, value);
                                 }
                             }
@@ -243,6 +268,7 @@ public final class TransferGrid {
                     }
                 }
             }
+            return true;
         }
 
         /** The neuron sets of an adapter's cells; a single null when the grid has none (no interventions). */
@@ -251,7 +277,7 @@ public final class TransferGrid {
             return s.isEmpty() ? java.util.Collections.singletonList(null) : s;
         }
 
-        /** Fine-tunes (or finishes fine-tuning) an adapter; returns its folder. */
+        /** Fine-tunes (or finishes fine-tuning) an adapter; returns its folder, or null when stopped. */
         private Path train(Adapter a) {
             Path dir = out.resolve("adapters").resolve(a.name());
             FineTuning.Plan plan = FineTuning.Plan.of(config.task());
@@ -264,7 +290,12 @@ public final class TransferGrid {
                 if (!Files.isRegularFile(dir.resolve(LoraAdapter.CONFIG_FILE))) {
                     progress.accept("adapter " + a.name() + ": fine-tuning " + session.tuner().totalSteps()
                             + " steps");
-                    session.train(line -> { });
+                    // a few steps at a time, checkpointed, so that a stop request waits for little
+                    while (!session.tuner().train(line -> { }, 10).finished()) {
+                        if (stop.getAsBoolean()) {
+                            return null;
+                        }
+                    }
                 }
             }
             return dir;

@@ -67,6 +67,16 @@ class FinetuneCliTest {
     }
 
     @Test
+    void transferNamesABadConfigFile(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("grid.json"), "{\"task\": \"module-classification\", \"languages\": [\"fr\"],"
+                + " \"setups\": [\"sideways\"], \"values\": [\"none\"]}");
+        CliTest.Result r = CliTest.run("transfer", "--config", dir.resolve("grid.json").toString(), "--out",
+                dir.resolve("out").toString());
+        assertNotEquals(0, r.status());
+        assertTrue(r.err().contains("grid.json") && r.err().contains("SIDEWAYS"), r.toString());
+    }
+
+    @Test
     void modelCommandsRunWithPeftAdaptersAndMergeExportsThem(@TempDir Path dir) {
         String model = PEFT.resolve("llama-tiny").toString();
         CliTest.Result base = CliTest.run("logits", "--model", model, "--ids", "1,5,9");

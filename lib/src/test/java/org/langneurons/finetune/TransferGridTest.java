@@ -86,6 +86,28 @@ class TransferGridTest {
         assertEquals(List.of(), lines.stream().filter(l -> l.startsWith("adapter ")).toList());
         assertEquals(1, lines.stream().filter(l -> l.startsWith("cell ")).count(), String.join("\n", lines));
         assertArrayEquals(saved.metrics().get("accuracy"), TransferGrid.read(zero).metrics().get("accuracy"));
+
+        // the figures are recomputed from the saved scores: the means by hand, the paired test on the same examples
+        TransferResults results = TransferResults.read(out, config);
+        assertEquals(4, results.cells().size());
+        double[] none = TransferGrid.read(TransferGrid.cellFile(out, all, "fr", "hand", "none")).metrics()
+                .get("accuracy");
+        double[] zeroed = saved.metrics().get("accuracy");
+        TransferResults.Cell zeroCell = results.cells().stream().filter(c -> c.adapter().equals("all")
+                && c.value().equals("zero")).findFirst().orElseThrow();
+        assertEquals(100 * java.util.Arrays.stream(zeroed).average().orElseThrow(), zeroCell.mean().estimate(),
+                1e-9);
+        assertEquals(100 * (java.util.Arrays.stream(zeroed).average().orElseThrow()
+                - java.util.Arrays.stream(none).average().orElseThrow()), zeroCell.vsNone().difference(), 1e-9);
+        org.langneurons.eval.Bootstrap.PairedDifference expected = org.langneurons.eval.Bootstrap.paired(
+                java.util.Arrays.stream(none).map(x -> 100 * x).toArray(),
+                java.util.Arrays.stream(zeroed).map(x -> 100 * x).toArray(), 200, 42);
+        assertEquals(expected, zeroCell.vsNone());
+        tech.tablesaw.api.Table table = results.table("accuracy");
+        assertEquals(List.of("fine-tuning", "language", "neurons", "No Int", "zero"), table.columnNames());
+        assertEquals(2, table.rowCount());
+        results.save(out.resolve("results.json"));
+        assertTrue(Files.readString(out.resolve("results.json")).contains("\"vsNone\""));
     }
 
     @Test
