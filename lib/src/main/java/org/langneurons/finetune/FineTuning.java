@@ -304,4 +304,32 @@ public final class FineTuning {
         }
         return examples;
     }
+
+    /**
+     * Perplexity of each language's texts with the model alone ({@code base}) and with each adapter attached in turn:
+     * what fine-tuning did to the language modelling of the target language and the others. Rows: languages;
+     * columns: base, then the adapters by name.
+     */
+    public static tech.tablesaw.api.Table perplexities(LanguageModel model, Map<String, Path> adapters,
+            Map<String, List<String>> texts, int maxLength, int batchSize) {
+        Map<String, org.langneurons.model.TokenizedText> tokenized = new java.util.LinkedHashMap<>();
+        texts.forEach((lang, docs) -> tokenized.put(lang, model.tokenize(docs, maxLength)));
+        tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("perplexity per language, without and with each"
+                + " adapter", tech.tablesaw.api.StringColumn.create("language", List.copyOf(texts.keySet())));
+        t.addColumns(column("base", model, tokenized, batchSize));
+        adapters.forEach((name, dir) -> {
+            try (LoraAdapter a = LoraAdapter.load(dir, model).attach()) {
+                t.addColumns(column(name, model, tokenized, batchSize));
+            }
+        });
+        return t;
+    }
+
+    private static tech.tablesaw.api.DoubleColumn column(String name, LanguageModel model,
+            Map<String, org.langneurons.model.TokenizedText> texts, int batchSize) {
+        tech.tablesaw.api.DoubleColumn c = tech.tablesaw.api.DoubleColumn.create(name);
+        texts.values().forEach(text -> c.append(Math.round(model.perplexity(text, batchSize).perplexity() * 100)
+                / 100.0));
+        return c;
+    }
 }

@@ -257,6 +257,63 @@ public final class LoraAdapter implements AutoCloseable {
         return merged;
     }
 
+    /**
+     * What a masked gate update did, checked on the merged weights: neurons frozen by the mask (all must be
+     * unchanged bit for bit) and trainable ones (how many moved).
+     *
+     * @param frozen           frozen neurons over all layers
+     * @param frozenChanged    frozen neurons whose merged gate row differs from the model's in any bit (0 expected)
+     * @param trainable        trainable neurons
+     * @param trainableChanged trainable neurons whose row moved
+     */
+    public record MaskCheck(int frozen, int frozenChanged, int trainable, int trainableChanged) {
+    }
+
+    /** Compares every gate row of the merged weights with the model's; without a mask, every neuron is trainable. */
+    public MaskCheck checkMask() {
+        int frozen = 0, frozenChanged = 0, trainable = 0, trainableChanged = 0;
+        if (!targets.contains("gate")) {
+            return new MaskCheck(0, 0, 0, 0);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            for (int l = 0; l < model.config().layers(); l++) {
+                Projection p = model.projection(l, "gate");
+                NDArray base = p.weight().toType(DataType.FLOAT32, true);
+                base.attach(scope);
+                NDArray merged = base.add(weightDelta(l, "gate", scope));
+                // a row is unchanged when every element's bits are: compare the raw int views
+                boolean[] same = rowsEqual(base, merged);
+                float[] m = mask == null ? null : mask.rowMask(l);
+                for (int n = 0; n < same.length; n++) {
+                    boolean isTrainable = m == null || m[n] == 1f;
+                    if (isTrainable) {
+                        trainable++;
+                        trainableChanged += same[n] ? 0 : 1;
+                    } else {
+                        frozen++;
+                        frozenChanged += same[n] ? 0 : 1;
+                    }
+                }
+            }
+        }
+        return new MaskCheck(frozen, frozenChanged, trainable, trainableChanged);
+    }
+
+    private static boolean[] rowsEqual(NDArray a, NDArray b) {
+        float[] x = a.toFloatArray();
+        float[] y = b.toFloatArray();
+        int rows = (int) a.getShape().get(0), cols = (int) a.getShape().get(1);
+        boolean[] out = new boolean[rows];
+        for (int r = 0; r < rows; r++) {
+            boolean same = true;
+            for (int c = 0; c < cols && same; c++) {
+                same = Float.floatToIntBits(x[r * cols + c]) == Float.floatToIntBits(y[r * cols + c]);
+            }
+            out[r] = same;
+        }
+        return out;
+    }
+
     // ---- PEFT layout ----
 
     /**

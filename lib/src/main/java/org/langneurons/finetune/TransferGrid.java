@@ -90,6 +90,28 @@ public final class TransferGrid {
             }
         }
 
+        /**
+         * A grid on the embedded default (CPU), with the act statistics, 1,000 resamples, seed 42, the task's
+         * fine-tuning length and whole test sets; {@link #withBudget} and {@link #withModel} change those.
+         */
+        public static Config of(String task, List<String> languages, List<MaskSetup> setups, List<String> values,
+                Map<String, Path> neuronSets, Path stats) {
+            return new Config("default", "cpu", task, null, languages, setups, values, neuronSets, stats, "act", 1000,
+                    42, 0, 0);
+        }
+
+        /** The same with at most {@code maxSteps} fine-tuning steps and {@code maxTest} examples a language. */
+        public Config withBudget(int maxSteps, int maxTest) {
+            return new Config(model, device, task, data, languages, setups, values, neuronSets, stats, tensor,
+                    resamples, seed, maxSteps, maxTest);
+        }
+
+        /** The same on another model and device, with the task's local files. */
+        public Config withModel(String model, String device, Path data) {
+            return new Config(model, device, task, data, languages, setups, values, neuronSets, stats, tensor,
+                    resamples, seed, maxSteps, maxTest);
+        }
+
         /** Reads a grid file; relative paths are taken from the file's folder. Errors name the file and field. */
         public static Config read(Path file) {
             JsonObject o;
@@ -193,6 +215,13 @@ public final class TransferGrid {
             }
         }
         return out;
+    }
+
+    /** The folder of every adapter of the grid under {@code out}, by name. */
+    public static Map<String, Path> adapterDirs(Config config, Path out) {
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        adapters(config).forEach(a -> dirs.put(a.name(), out.resolve("adapters").resolve(a.name())));
+        return dirs;
     }
 
     /** The file of one cell's per-example scores. */

@@ -138,6 +138,32 @@ public record TransferResults(List<Cell> cells) {
         return t;
     }
 
+    /**
+     * A heatmap of each intervention's change from No Int (percentage points) for one metric: a row per adapter x
+     * language x neuron set, a column per intervention (the table says which changes are significant).
+     */
+    public tech.tablesaw.plotly.components.Figure figure(String metric) {
+        List<String> values = cells.stream().filter(c -> c.metric().equals(metric) && c.vsNone() != null)
+                .map(Cell::value).distinct().toList();
+        List<String> rows = new ArrayList<>();
+        Map<String, double[]> z = new LinkedHashMap<>();
+        for (Cell c : cells) {
+            if (c.metric().equals(metric) && c.vsNone() != null) {
+                String row = c.adapter() + " " + c.language() + (c.set() == null ? "" : " " + c.set());
+                if (!z.containsKey(row)) {
+                    rows.add(row);
+                    double[] empty = new double[values.size()];
+                    java.util.Arrays.fill(empty, Double.NaN);
+                    z.put(row, empty);
+                }
+                z.get(row)[values.indexOf(c.value())] = c.vsNone().difference();
+            }
+        }
+        return org.langneurons.report.Charts.annotatedHeatmap(metric + ": change from No Int (points)",
+                "intervention on the target language's neurons", "fine-tuning, language, neurons", values, rows,
+                rows.stream().map(z::get).toArray(double[][]::new));
+    }
+
     /** Writes every cell's figures as JSON. */
     public void save(Path file) {
         JsonFiles.write(file, Map.of("cells", cells));

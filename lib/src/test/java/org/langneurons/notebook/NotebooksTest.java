@@ -67,7 +67,7 @@ class NotebooksTest {
         try (Stream<Path> s = Files.list(ROOT.resolve("notebooks"))) {
             notebooks = s.filter(p -> p.getFileName().toString().matches("\\d\\d-.*\\.ipynb")).sorted().toList();
         }
-        assertEquals(6, notebooks.size(), "notebooks: " + notebooks);
+        assertEquals(8, notebooks.size(), "notebooks: " + notebooks);
     }
 
     @Test
@@ -116,6 +116,16 @@ class NotebooksTest {
         Path ppxc = OUT.resolve("data/ppxc-zero.json");
         JsonObject m = json(ppxc);
         assertEquals(16, m.getAsJsonArray("ppxc").size());
+    }
+
+    @Test
+    void transferAndMaskedNotebooksSavedTheirCellsAndKeptFrozenNeuronsFrozen() throws IOException {
+        JsonObject results = json(OUT.resolve("data/transfer/results.json"));
+        assertTrue(results.getAsJsonArray("cells").size() >= 3, "cells: " + results);
+        JsonObject masked = json(OUT.resolve("08-neuron-masked-lora.ipynb"));
+        String printed = String.join("\n", textOutputs(masked));
+        assertTrue(printed.contains("frozenChanged=0"), "the mask check: " + printed);
+        assertTrue(!printed.contains("trainableChanged=0,") && printed.contains("trainableChanged="), printed);
     }
 
     @Test
@@ -178,6 +188,17 @@ class NotebooksTest {
                 if (data != null && data.has("text/html")) {
                     out.add(joined(data.get("text/html")));
                 }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> textOutputs(JsonObject nb) {
+        List<String> out = new ArrayList<>();
+        for (JsonElement c : nb.getAsJsonArray("cells")) {
+            JsonArray outputs = c.getAsJsonObject().getAsJsonArray("outputs");
+            if (outputs != null) {
+                outputs.forEach(o -> out.add(text(o.getAsJsonObject())));
             }
         }
         return out;
