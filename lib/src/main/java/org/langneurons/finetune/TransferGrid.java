@@ -26,7 +26,7 @@ import org.langneurons.tasks.TaskCatalog;
 /**
  * Mondal et al.'s zero-shot transfer grid: fine-tuning setups x target languages x neuron sets x test-time
  * interventions. Each fine-tuning setup trains one adapter on the task's English data (a masked setup by a neuron
- * set once per set, and once per target language when the mask is the target's); each cell evaluates an adapter on
+ * set once per set, and once per target language other than English when the mask is the target's); each cell evaluates an adapter on
  * one target language's test set with one intervention on that language's neurons ({@code none}: no intervention)
  * and keeps every example's score in {@code cells/ADAPTER/LANG/SET/VALUE.json}, so a killed grid continues with the
  * cells it lacks (and an adapter's training resumes from its checkpoint), and every figure is recomputed from the
@@ -39,6 +39,9 @@ import org.langneurons.tasks.TaskCatalog;
  * }</pre>
  */
 public final class TransferGrid {
+    /** The language every adapter is fine-tuned on (the tasks' training data is English). */
+    public static final String SOURCE = "en";
+
     private TransferGrid() {
     }
 
@@ -71,7 +74,8 @@ public final class TransferGrid {
             languages = List.copyOf(languages);
             setups = List.copyOf(setups);
             values = List.copyOf(values);
-            neuronSets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(neuronSets));
+            // by name: the same grid in the same order however the map was made
+            neuronSets = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(neuronSets));
             if (languages.isEmpty() || setups.isEmpty() || values.isEmpty()) {
                 throw new IllegalArgumentException("a grid needs languages, setups and values");
             }
@@ -207,8 +211,11 @@ public final class TransferGrid {
                     if (s == MaskSetup.SOURCE) {
                         out.add(new Adapter(s.label() + "-" + set, s, set, null));
                     } else {
+                        // the source language as target would repeat the source setup
                         for (String lang : config.languages()) {
-                            out.add(new Adapter(s.label() + "-" + set + "-" + lang, s, set, lang));
+                            if (!lang.equals(SOURCE)) {
+                                out.add(new Adapter(s.label() + "-" + set + "-" + lang, s, set, lang));
+                            }
                         }
                     }
                 }
@@ -260,6 +267,7 @@ public final class TransferGrid {
         private final int total;
         private final long started = System.nanoTime();
         private int done;
+        private int computed;
 
         Run(LanguageModel model, Config config, Path out, Consumer<String> progress,
                 java.util.function.BooleanSupplier stop) {
@@ -314,7 +322,7 @@ public final class TransferGrid {
             FineTuneConfig settings = plan.settings().toBuilder().optSeed(config.seed())
                     .optMaxSteps(config.maxSteps()).build();
             plan = plan.withSettings(settings).withMask(a.setup(), a.neuronSet() == null ? null
-                    : sets.get(a.neuronSet()), "en", a.target() == null ? "en" : a.target());
+                    : sets.get(a.neuronSet()), SOURCE, a.target() == null ? SOURCE : a.target());
             try (FineTuning.Session session = FineTuning.open(model, plan, dir)) {
                 if (!Files.isRegularFile(dir.resolve(LoraAdapter.CONFIG_FILE))) {
                     progress.accept("adapter " + a.name() + ": fine-tuning " + session.tuner().totalSteps()
@@ -338,15 +346,19 @@ public final class TransferGrid {
                 return;
             }
             InterventionValue v = value(value, config.tensor());
+            long cellStarted = System.nanoTime();
             TaskEvaluation.ExampleScores scores;
             try (HookHandle h = v == null ? () -> { } : Intervention.setTo(sets.get(set), lang, v,
                     language -> requireStats(stats, value).statistics(language)).apply(model)) {
                 scores = evaluator.scores(lang, config.maxTest());
             }
             write(file, scores);
+            computed++;
             double elapsed = (System.nanoTime() - started) / 1e9;
-            progress.accept(String.format("cell %d/%d  %s %s %s %s  %s  (%.0f s so far)", done, total, a.name(),
-                    lang, set == null ? "-" : set, value, scores.means(), elapsed));
+            // the cells left at this run's rate (fine-tuning included): a rough overall ETA
+            progress.accept(String.format("cell %d/%d  %s %s %s %s  %s  %.1f s, %.0f s so far, ETA %.0f s", done,
+                    total, a.name(), lang, set == null ? "-" : set, value, scores.means(), (System.nanoTime()
+                    - cellStarted) / 1e9, elapsed, elapsed / computed * (total - done)));
         }
     }
 
