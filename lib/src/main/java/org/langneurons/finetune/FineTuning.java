@@ -234,11 +234,12 @@ public final class FineTuning {
         LoraAdapter adapter = LoraAdapter.load(adapterDir, model).attach();
         try {
             if (TaskCatalog.kind(name) == TaskCatalog.Kind.CLASSIFICATION) {
-                ParallelClassificationTask task = TaskCatalog.classification(name, data, 1.0);
+                Map<String, List<org.langneurons.tasks.ClassificationExample>> test =
+                        TaskCatalog.classificationTest(name, data);
                 ClassificationHead head = ClassificationHead.load(adapterDir, model);
-                return new Evaluator(name, adapter, head, List.copyOf(task.test().keySet()), (lang, n) ->
-                        TaskEvaluation.classificationScores(model, head, encoder, lang,
-                                first(test(task.test(), lang, name), n), 16));
+                return new Evaluator(name, adapter, head, List.copyOf(test.keySet()), (lang, n) ->
+                        TaskEvaluation.classificationScores(model, head, encoder, lang, first(test(test, lang, name),
+                                n), 16));
             }
             ParallelQaTask task = TaskCatalog.qa(name, data);
             int maxNew = info.get("max_new_tokens").getAsInt();

@@ -70,6 +70,15 @@ public final class TaskCatalog {
         };
     }
 
+    /**
+     * The test sets of classification task {@code name}, by language: what an evaluation reads (for {@code xnli},
+     * {@code xnli.test.tsv} alone, not MultiNLI's training file).
+     */
+    public static Map<String, List<ClassificationExample>> classificationTest(String name, Path data) {
+        return name.equals("xnli") ? byLanguage(Xnli.readAll(requireDir(name, data).resolve("xnli.test.tsv")))
+                : classification(name, data, 1.0).test();
+    }
+
     /** Question-answering task {@code name}; {@code data} is needed by {@code xquad} only. */
     public static ParallelQaTask qa(String name, Path data) {
         return switch (name) {
@@ -97,8 +106,8 @@ public final class TaskCatalog {
         List<ClassificationExample> all = MultiNli.read(train);
         List<ClassificationExample> first = all.subList(0, (int) Math.ceil(all.size() * fraction));
         List<ClassificationExample> validation = Xnli.read(dir.resolve("xnli.dev.tsv"), List.of("en"));
-        Map<String, List<ClassificationExample>> test = byLanguage(Xnli.readAll(dir.resolve("xnli.test.tsv")));
-        return new ParallelClassificationTask("xnli", Xnli.LABELS, first, validation, test);
+        return new ParallelClassificationTask("xnli", Xnli.LABELS, first, validation,
+                classificationTest("xnli", dir));
     }
 
     private static List<Path> xquadFiles(Path dir) {

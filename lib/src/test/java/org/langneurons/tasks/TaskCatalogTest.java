@@ -41,6 +41,8 @@ class TaskCatalogTest {
         assertEquals(TaskCatalog.Kind.CLASSIFICATION, TaskCatalog.kind("xnli"));
 
         Files.delete(dir.resolve("multinli_1.0_train.jsonl"));
+        // an evaluation reads the test file alone
+        assertEquals(t.test(), TaskCatalog.classificationTest("xnli", dir));
         TaskDataException e = assertThrows(TaskDataException.class, () -> TaskCatalog.classification("xnli", dir,
                 0.25));
         assertTrue(e.getMessage().contains("multinli_1.0_train.jsonl"), e.getMessage());
