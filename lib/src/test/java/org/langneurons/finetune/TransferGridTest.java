@@ -111,6 +111,34 @@ class TransferGridTest {
     }
 
     @Test
+    void aQuestionAnsweringGridScoresEveryCellWithBothKindsOfExactMatchAndF1(@TempDir Path dir) throws IOException {
+        neurons(dir);
+        Files.writeString(dir.resolve("qa.json"), """
+                {"task": "heading-extraction", "languages": ["fr"], "setups": ["none"],
+                 "values": ["none", "zero"], "neuron_sets": {"hand": "hand.json"}, "max_steps": 1, "max_test": 4,
+                 "resamples": 100}
+                """);
+        TransferGrid.Config config = TransferGrid.Config.read(dir.resolve("qa.json"));
+        Path out = dir.resolve("out");
+        TransferGrid.run(model, config, out, line -> { });
+        TransferResults results = TransferResults.read(out, config);
+        assertEquals(List.of("exact_match", "f1", "exact_match_ids", "f1_ids"), results.metrics());
+        TransferGrid.Adapter none = TransferGrid.adapters(config).get(0);
+        TaskEvaluation.ExampleScores zero = TransferGrid.read(TransferGrid.cellFile(out, none, "fr", "hand", "zero"));
+        assertEquals(4, zero.ids().size());
+        for (String metric : results.metrics()) {
+            TransferResults.Cell cell = results.cells().stream().filter(c -> c.metric().equals(metric)
+                    && c.value().equals("zero")).findFirst().orElseThrow();
+            // each metric's figure is the mean of the saved per-example scores, and a score is within [0, 1]
+            double[] saved = zero.metrics().get(metric);
+            assertTrue(java.util.Arrays.stream(saved).allMatch(x -> x >= 0 && x <= 1), metric);
+            assertEquals(100 * java.util.Arrays.stream(saved).average().orElseThrow(), cell.mean().estimate(), 1e-9);
+            assertEquals(List.of("fine-tuning", "language", "neurons", "No Int", "zero"),
+                    results.table(metric).columnNames(), metric);
+        }
+    }
+
+    @Test
     void badGridFilesNameTheFileAndField(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("g.json"), "{\"task\": \"module-classification\", \"languages\": \"fr\"}");
         CheckpointException e = assertThrows(CheckpointException.class,
