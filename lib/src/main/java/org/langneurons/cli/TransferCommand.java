@@ -45,6 +45,7 @@ final class TransferCommand implements Runnable, Main.LongRunning {
         results.save(out.resolve("results.json"));
         for (String metric : results.metrics()) {
             System.out.println(results.table(metric).print(1000));
+            System.out.println(results.significance(metric));
         }
     }
 }

@@ -21,6 +21,7 @@ import tech.tablesaw.api.Table;
  * TransferGrid.Config config = TransferGrid.Config.read(Path.of("grid.json"));
  * TransferResults results = TransferResults.read(Path.of("grid"), config);
  * Table accuracy = results.table("accuracy");     // "54.2 [48.0, 60.1]", with * where p < 0.05
+ * System.out.println(results.significance("accuracy"));   // how many differ, uncorrected and Holm-corrected
  * results.save(Path.of("grid/results.json"));
  * }</pre>
  *
@@ -93,6 +94,37 @@ public record TransferResults(List<Cell> cells) {
             out[i] = 100 * scores[i];
         }
         return out;
+    }
+
+    /**
+     * How many interventions of one metric differ from No Int, uncorrected and after Holm's correction for the
+     * number of tests: with many cells a few uncorrected p < 0.05 are expected by chance alone.
+     *
+     * @param metric        the metric
+     * @param interventions the intervention cells (those with a paired test)
+     * @param uncorrected   how many have p < {@link #SIGNIFICANCE}
+     * @param expected      how many of them chance alone would give if no intervention had an effect
+     * @param holm          how many stay significant under Holm's step-down correction at the same level
+     */
+    public record Significance(String metric, int interventions, int uncorrected, double expected, int holm) {
+        @Override
+        public String toString() {
+            return String.format("%s: %d of %d interventions with paired p < %.2f (uncorrected; %.1f expected by "
+                    + "chance if none had an effect); %d after Holm's correction", metric, uncorrected,
+                    interventions, SIGNIFICANCE, expected, holm);
+        }
+    }
+
+    /** The interventions of {@code metric} that differ from No Int, uncorrected and after Holm's correction. */
+    public Significance significance(String metric) {
+        double[] p = cells.stream().filter(c -> c.metric().equals(metric) && c.vsNone() != null)
+                .mapToDouble(c -> c.vsNone().pValue()).sorted().toArray();
+        int uncorrected = (int) java.util.Arrays.stream(p).filter(x -> x < SIGNIFICANCE).count();
+        int holm = 0;
+        while (holm < p.length && p[holm] < SIGNIFICANCE / (p.length - holm)) {
+            holm++;
+        }
+        return new Significance(metric, p.length, uncorrected, SIGNIFICANCE * p.length, holm);
     }
 
     /** The metrics the cells have, in order. */

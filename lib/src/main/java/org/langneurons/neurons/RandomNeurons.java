@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The control the papers lack: for each language, {@code perLayer} neurons of every layer drawn uniformly without
- * replacement, with a seeded generator (languages drawn in order, so the same seed gives the same set).
+ * Random neurons as a control: for each language, {@code perLayer} neurons of every layer drawn uniformly without
+ * replacement, with a seeded generator (languages drawn in order, so the same seed gives the same set). Mondal et al.
+ * fine-tune on random neurons (10 a layer, their Table 8); neither paper intervenes on random neurons in its
+ * perplexity or steering experiments, where this set serves as the control.
  *
  * <pre>{@code
  * NeuronSet control = RandomNeurons.draw(List.of("en", "fr"), 32, 14336, 10, 1);
