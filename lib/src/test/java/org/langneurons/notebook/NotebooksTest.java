@@ -48,15 +48,8 @@ class NotebooksTest {
         for (String tool : List.of("jupyter", "chromium")) {
             assertTrue(onPath(tool), tool + " is not installed: run bash env/setup.sh");
         }
-        Path cp = Path.of("target", "runtime-classpath.txt");
-        assertTrue(Files.isRegularFile(cp), cp + " missing: the build writes it at generate-test-resources");
-        // rapaio separates class path entries with ';'
-        String classpath = Path.of("target", "classes").toAbsolutePath() + ";"
-                + Files.readString(cp).strip().replace(File.pathSeparatorChar, ';');
         delete(OUT);
-        delete(JUPYTER);
-        run(List.of("bash", ROOT.resolve("env/install-kernel.sh").toString(), "langneurons-test", classpath,
-                JUPYTER.resolve("kernels").toString()), 600);
+        installKernel(JUPYTER);
         ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("env/run-notebooks.sh").toString(),
                 OUT.toString());
         pb.environment().put("JUPYTER_PATH", JUPYTER.toString());
@@ -68,6 +61,18 @@ class NotebooksTest {
             notebooks = s.filter(p -> p.getFileName().toString().matches("\\d\\d-.*\\.ipynb")).sorted().toList();
         }
         assertEquals(8, notebooks.size(), "notebooks: " + notebooks);
+    }
+
+    /** Installs the kernel spec {@code langneurons-test} with this build's classes into {@code jupyter}/kernels. */
+    static void installKernel(Path jupyter) throws Exception {
+        Path cp = Path.of("target", "runtime-classpath.txt");
+        assertTrue(Files.isRegularFile(cp), cp + " missing: the build writes it at generate-test-resources");
+        // rapaio separates class path entries with ';'
+        String classpath = Path.of("target", "classes").toAbsolutePath() + ";"
+                + Files.readString(cp).strip().replace(File.pathSeparatorChar, ';');
+        delete(jupyter);
+        run(List.of("bash", ROOT.resolve("env/install-kernel.sh").toString(), "langneurons-test", classpath,
+                jupyter.resolve("kernels").toString()), 600);
     }
 
     @Test
@@ -204,7 +209,12 @@ class NotebooksTest {
         return out;
     }
 
-    private static String text(JsonObject output) {
+    /** A cell's source as one string (stored as a string or as a list of lines). */
+    static String joinedSource(JsonObject cell) {
+        return joined(cell.get("source"));
+    }
+
+    static String text(JsonObject output) {
         if (output.has("text")) {
             return joined(output.get("text"));
         }
@@ -229,7 +239,7 @@ class NotebooksTest {
         return n;
     }
 
-    private static JsonObject json(Path p) throws IOException {
+    static JsonObject json(Path p) throws IOException {
         return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
     }
 
@@ -242,11 +252,11 @@ class NotebooksTest {
         return false;
     }
 
-    private static String run(List<String> cmd, int seconds) throws Exception {
+    static String run(List<String> cmd, int seconds) throws Exception {
         return run(new ProcessBuilder(cmd), seconds);
     }
 
-    private static String run(ProcessBuilder pb, int seconds) throws Exception {
+    static String run(ProcessBuilder pb, int seconds) throws Exception {
         Path log = Files.createTempFile("notebooks", ".log");
         Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
@@ -259,7 +269,7 @@ class NotebooksTest {
         return out;
     }
 
-    private static void delete(Path dir) throws IOException {
+    static void delete(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
