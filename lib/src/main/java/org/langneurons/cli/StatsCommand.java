@@ -77,14 +77,14 @@ final class StatsCommand implements Runnable, Main.LongRunning {
     boolean includePadding;
 
     @Option(names = "--aggregation", defaultValue = "pooled", paramLabel = "A",
-            description = "pooled (probability, mean and std over all counted positions; Tang et al.) or batch-mean "
+            converter = Converters.Aggregation.class, description = "pooled (probability, mean and std over all counted positions; Tang et al.) or batch-mean "
                     + "(per batch, averaged over batches, std unbiased; Mondal et al.) (default: ${DEFAULT-VALUE}).")
-    String aggregation;
+    StatisticsSettings.Aggregation aggregation;
 
     @Option(names = "--separator", defaultValue = "eos", paramLabel = "S",
-            description = "What follows each document of the packed stream: eos (the model's EOS token) or none "
+            converter = Converters.Separator.class, description = "What follows each document of the packed stream: eos (the model's EOS token) or none "
                     + "(only the tokenizer's own special tokens, as Mondal et al.) (default: ${DEFAULT-VALUE}).")
-    String separator;
+    StatisticsSettings.Separator separator;
 
     @Option(names = "--full-windows-only",
             description = "Drop the packed stream's last window when shorter than --max-length (both papers' code).")
@@ -140,8 +140,7 @@ final class StatsCommand implements Runnable, Main.LongRunning {
             settings = StatisticsSettings.builder().tensor(tensor).tokenBudget(tokens).maxLength(windows.maxLength)
                     .batchSize(windows.batchSize).seed(seed).includePadding(includePadding).packed(!perDocument)
                     .checkpointEvery(checkpointEvery)
-                    .aggregation(StatisticsSettings.Aggregation.parse(aggregation))
-                    .separator(StatisticsSettings.Separator.parse(separator))
+                    .aggregation(aggregation).separator(separator)
                     .fullWindowsOnly(fullWindowsOnly).fullBatchesOnly(fullBatchesOnly)
                     .sketch(percentileMode == PercentileMode.SKETCH ? PercentileSketch.defaults() : null)
                     .percentiles(percentileMode == PercentileMode.NONE ? new double[0]

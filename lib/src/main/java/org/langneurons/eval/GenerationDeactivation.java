@@ -25,8 +25,8 @@ import tech.tablesaw.plotly.components.Figure;
  * intervention and once with each chosen language's neurons set to 0 at every position (prompt and generated), and
  * each set of continuations is measured three ways:
  * <ul>
- * <li><b>in prompt language</b>: the share identified (by a {@link LanguageIdentifier}) as the prompt's language;
- * Tang et al. report that switching a language's neurons off stops the model answering in that language;</li>
+ * <li><b>in prompt language</b>: the share identified (by a {@link LanguageIdentifier}) as the prompt's language:
+ * does the model still write in a language whose neurons are off;</li>
  * <li><b>perplexity</b>: the unmodified model's perplexity of the continuation given its prompt, exp of the mean
  * NLL over all continuation tokens of the cell (the EOS that ended one included): how plausible the unmodified model
  * finds what the modified one wrote; low also for repetitive text, hence</li>
@@ -121,6 +121,25 @@ public final class GenerationDeactivation {
                 }
             }
             return t;
+        }
+
+        /** Rows: none, then each language off; columns: prompt languages; cells "share / perplexity / distinct-2". */
+        public String markdown() {
+            StringBuilder b = new StringBuilder("| neurons off \\ prompt |");
+            promptLanguages.forEach(l -> b.append(' ').append(l).append(" |"));
+            b.append("\n|---|");
+            promptLanguages.forEach(l -> b.append("---:|"));
+            b.append('\n');
+            List<String> rows = rowLabels();
+            for (int r = 0; r < rows.size(); r++) {
+                b.append("| ").append(rows.get(r)).append(" |");
+                for (int c = 0; c < promptLanguages.size(); c++) {
+                    b.append(String.format(java.util.Locale.ROOT, " %.2f / %.2f / %.2f |", share[r][c],
+                            perplexity[r][c], distinct2[r][c]));
+                }
+                b.append('\n');
+            }
+            return b.toString();
         }
 
         private static double round(double v) {

@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * @param tensor          the recorded tensor
  * @param tokenBudget     most token positions per language (real tokens)
- * @param maxLength       most tokens per window (512 in both papers)
+ * @param maxLength       most tokens per window (Mondal et al.'s code: 512; Tang et al.'s: the model's context)
  * @param batchSize       windows per forward call
  * @param seed            seed of the document shuffle
  * @param includePadding  whether padding positions are counted (neither paper's statistics had padding to count)

@@ -54,6 +54,16 @@ class GenerationDeactivationTest {
     }
 
     @Test
+    void markdownByHand() {
+        var r = new GenerationDeactivation.Result(List.of("fr"), List.of("en", "fr"),
+                new double[][] {{1, 0.5}, {0.75, 0.25}}, new double[][] {{4, 5.125}, {4.5, 6}},
+                new double[][] {{1, 0.5}, {0.875, Double.NaN}}, Map.of(), List.of(), List.of());
+        assertEquals("| neurons off \\ prompt | en | fr |\n|---|---:|---:|\n"
+                + "| none | 1.00 / 4.00 / 1.00 | 0.50 / 5.13 / 0.50 |\n"
+                + "| fr off | 0.75 / 4.50 / 0.88 | 0.25 / 6.00 / NaN |\n", r.markdown());
+    }
+
+    @Test
     void rowsAreTheGenerationsWithAndWithoutTheNeurons() {
         GenerationDeactivation.Result r = GenerationDeactivation.run(model, set, PROMPTS, List.of("en", "fr"),
                 GREEDY, LanguageIdentifier.embedded());

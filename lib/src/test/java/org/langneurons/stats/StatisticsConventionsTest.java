@@ -41,6 +41,20 @@ class StatisticsConventionsTest {
         model.close();
     }
 
+    /** {@code count} windows of 2 to 15 random token ids. */
+    static List<long[]> windows(int count, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        List<long[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long[] w = new long[2 + r.nextInt(14)];
+            for (int t = 0; t < w.length; t++) {
+                w[t] = r.nextInt(model.config().vocabSize());
+            }
+            out.add(w);
+        }
+        return out;
+    }
+
     static final StatisticsSettings BATCH_MEAN = StatisticsSettings.builder().batchSize(3).percentiles()
             .checkpointEvery(1).aggregation(StatisticsSettings.Aggregation.BATCH_MEAN).build();
 
@@ -121,7 +135,7 @@ class StatisticsConventionsTest {
 
     @Test
     void batchMeanEqualsAHostComputationWithAndWithoutPadding() {
-        List<long[]> ws = StatisticsCollectorTest.windows(5, 21);      // batches of 3 and 2, padded
+        List<long[]> ws = windows(5, 21);      // batches of 3 and 2, padded
         for (boolean padding : new boolean[] {false, true}) {
             ActivationStatistics s = StatisticsCollector.collectWindows(model, "en", ws,
                     BATCH_MEAN.toBuilder().includePadding(padding).build(), null, StatisticsCollector.Progress.NONE);
@@ -140,7 +154,7 @@ class StatisticsConventionsTest {
 
     @Test
     void fullBatchesOnlyDropsTheShortLastBatch() {
-        List<long[]> ws = StatisticsCollectorTest.windows(7, 22);      // 3, 3 and 1: the 1 is dropped
+        List<long[]> ws = windows(7, 22);      // 3, 3 and 1: the 1 is dropped
         ActivationStatistics s = StatisticsCollector.collectWindows(model, "en", ws,
                 BATCH_MEAN.toBuilder().fullBatchesOnly(true).build(), null, StatisticsCollector.Progress.NONE);
         assertEquals(2, s.batches());
@@ -153,7 +167,7 @@ class StatisticsConventionsTest {
 
     @Test
     void batchMeansMergeAndResumeExactly(@TempDir Path dir) {
-        List<long[]> ws = StatisticsCollectorTest.windows(10, 23);     // 4 batches, a checkpoint after each
+        List<long[]> ws = windows(10, 23);     // 4 batches, a checkpoint after each
         ActivationStatistics whole = StatisticsCollector.collectWindows(model, "vi", ws, BATCH_MEAN, null,
                 StatisticsCollector.Progress.NONE);
         ActivationStatistics merged = StatisticsCollector.collectWindows(model, "vi", ws.subList(0, 6), BATCH_MEAN,
