@@ -108,7 +108,10 @@ public final class StatisticsCollector {
         return out;
     }
 
-    /** The windows of {@code docs} for {@code model}: its tokenizer, and its first EOS token as the separator. */
+    /**
+     * The windows of {@code docs} for {@code model}: its tokenizer, and its first EOS token as the separator when the
+     * settings ask for one.
+     */
     static List<long[]> windows(LanguageModel model, List<String> docs, StatisticsSettings s) {
         TextTokenizer tok = model.tokenizer().orElseThrow(() -> new IllegalArgumentException(
                 "the model at " + model.directory() + " has no tokenizer.json: statistics of text need one"));
