@@ -5,6 +5,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.langneurons.intervention.InterventionValue;
 import org.langneurons.stats.RecordedTensor;
+import org.langneurons.stats.StatisticsSettings;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -30,6 +31,22 @@ final class Converters {
         @Override
         public InterventionValue convert(String text) {
             return parse(InterventionValue::parse, text);
+        }
+    }
+
+    /** {@code --aggregation}: pooled or batch-mean. */
+    static final class Aggregation implements ITypeConverter<StatisticsSettings.Aggregation> {
+        @Override
+        public StatisticsSettings.Aggregation convert(String text) {
+            return parse(StatisticsSettings.Aggregation::parse, text);
+        }
+    }
+
+    /** {@code --separator}: eos or none. */
+    static final class Separator implements ITypeConverter<StatisticsSettings.Separator> {
+        @Override
+        public StatisticsSettings.Separator convert(String text) {
+            return parse(StatisticsSettings.Separator::parse, text);
         }
     }
 

@@ -72,8 +72,28 @@ final class StatsCommand implements Runnable, Main.LongRunning {
     @Option(names = "--seed", defaultValue = "0", description = "Shuffle seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--include-padding", description = "Count padding positions too (as Mondal et al.'s code).")
+    @Option(names = "--include-padding", description = "Count padding positions too (as a plain forward hook "
+            + "sees them; neither paper's packed windows had padding).")
     boolean includePadding;
+
+    @Option(names = "--aggregation", defaultValue = "pooled", paramLabel = "A",
+            converter = Converters.Aggregation.class, description = "pooled (probability, mean and std over all counted positions; Tang et al.) or batch-mean "
+                    + "(per batch, averaged over batches, std unbiased; Mondal et al.) (default: ${DEFAULT-VALUE}).")
+    StatisticsSettings.Aggregation aggregation;
+
+    @Option(names = "--separator", defaultValue = "eos", paramLabel = "S",
+            converter = Converters.Separator.class, description = "What follows each document of the packed stream: eos (the model's EOS token) or none "
+                    + "(only the tokenizer's own special tokens, as Mondal et al.) (default: ${DEFAULT-VALUE}).")
+    StatisticsSettings.Separator separator;
+
+    @Option(names = "--full-windows-only",
+            description = "Drop the packed stream's last window when shorter than --max-length (both papers' code).")
+    boolean fullWindowsOnly;
+
+    @Option(names = "--full-batches-only",
+            description = "Drop the last batch when it has fewer than --batch-size windows (Mondal et al.'s "
+                    + "drop_last).")
+    boolean fullBatchesOnly;
 
     @Option(names = "--per-document",
             description = "Each document in windows of its own, right-padded (every document then starts without "
@@ -120,6 +140,8 @@ final class StatsCommand implements Runnable, Main.LongRunning {
             settings = StatisticsSettings.builder().tensor(tensor).tokenBudget(tokens).maxLength(windows.maxLength)
                     .batchSize(windows.batchSize).seed(seed).includePadding(includePadding).packed(!perDocument)
                     .checkpointEvery(checkpointEvery)
+                    .aggregation(aggregation).separator(separator)
+                    .fullWindowsOnly(fullWindowsOnly).fullBatchesOnly(fullBatchesOnly)
                     .sketch(percentileMode == PercentileMode.SKETCH ? PercentileSketch.defaults() : null)
                     .percentiles(percentileMode == PercentileMode.NONE ? new double[0]
                             : StatisticsSettings.DEFAULT_PERCENTILES).build();

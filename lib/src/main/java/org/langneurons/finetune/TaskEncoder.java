@@ -27,8 +27,9 @@ import org.langneurons.tasks.QaExample;
 public record TaskEncoder(TextTokenizer tokenizer, long eosId, int maxLength, String prompt) {
 
     /**
-     * The default question template. Mondal et al. describe "an instruction prompt with the context and the
-     * question" without printing it; this wording is ours.
+     * The default question template; this wording is ours. Mondal et al.'s code ({@code dataset.py},
+     * {@code XQADatasetHF}) uses a longer Alpaca-style template (instruction, input with context and question,
+     * response): pass it as {@code prompt} to match them.
      */
     public static final String INSTRUCTION_PROMPT = "Answer the question with a span of the context.\n"
             + "Context: {context}\nQuestion: {question}\nAnswer:";

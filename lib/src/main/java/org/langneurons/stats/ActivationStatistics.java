@@ -40,6 +40,7 @@ public final class ActivationStatistics {
     private final Map<String, String> info;
     private final Relevance relevance;
     private final SketchCounts sketch;
+    private final BatchMeans batchMeans;
 
     /**
      * The relevance pass of Activation Probability p: per neuron a threshold (the language's own batch-mean p-th
@@ -76,6 +77,34 @@ public final class ActivationStatistics {
         }
     }
 
+    /**
+     * The per-batch-averaged aggregation ({@link StatisticsSettings.Aggregation#BATCH_MEAN}, Mondal et al.'s): per
+     * neuron, sums over batches of the batch's fraction of positions above zero, of its mean and of its unbiased
+     * standard deviation; divided by the batch count they are the probability, mean and std.
+     *
+     * <pre>{@code
+     * ActivationStatistics.BatchMeans none = ActivationStatistics.BatchMeans.zeros(2, 4);
+     * }</pre>
+     */
+    public record BatchMeans(NeuronGrid probabilitySums, NeuronGrid meanSums, NeuronGrid stdSums) {
+        public BatchMeans {
+            if (!probabilitySums.sameShape(meanSums) || !probabilitySums.sameShape(stdSums)) {
+                throw new IllegalArgumentException("batch-mean sums of different shapes");
+            }
+        }
+
+        /** The sums of no batch. */
+        public static BatchMeans zeros(int layers, int neurons) {
+            NeuronGrid z = NeuronGrid.filled(layers, neurons, 0);
+            return new BatchMeans(z, z, z);
+        }
+
+        BatchMeans plus(BatchMeans o) {
+            return new BatchMeans(probabilitySums.combine(o.probabilitySums, Double::sum),
+                    meanSums.combine(o.meanSums, Double::sum), stdSums.combine(o.stdSums, Double::sum));
+        }
+    }
+
     private ActivationStatistics(Builder b) {
         this.language = Objects.requireNonNull(b.language, "language");
         this.tensor = Objects.requireNonNull(b.tensor, "tensor");
@@ -106,6 +135,10 @@ public final class ActivationStatistics {
                     + b.sketch.sketch().edgeCount() + " edges x " + layers * neurons + " neurons");
         }
         this.sketch = b.sketch;
+        if (b.batchMeans != null) {
+            check("batch_probability_sums", b.batchMeans.probabilitySums());
+        }
+        this.batchMeans = b.batchMeans;
     }
 
     private NeuronGrid check(String field, NeuronGrid g) {
@@ -136,6 +169,7 @@ public final class ActivationStatistics {
                 .info(info);
         b.relevance = relevance;
         b.sketch = sketch;
+        b.batchMeans = batchMeans;
         return b;
     }
 
@@ -157,6 +191,7 @@ public final class ActivationStatistics {
         private Map<String, String> info = Map.of();
         private Relevance relevance;
         private SketchCounts sketch;
+        private BatchMeans batchMeans;
 
         private Builder(String language, RecordedTensor tensor, int layers, int neurons) {
             this.language = language;
@@ -236,6 +271,12 @@ public final class ActivationStatistics {
         /** The global percentile sketch and its counts, or null. */
         public Builder sketch(SketchCounts s) {
             sketch = s;
+            return this;
+        }
+
+        /** The per-batch sums of the batch-mean aggregation, or null (pooled). */
+        public Builder batchMeans(BatchMeans m) {
+            batchMeans = m;
             return this;
         }
 
@@ -422,11 +463,25 @@ public final class ActivationStatistics {
         return new ActivationCounts(language, tokens, overZero);
     }
 
+    /** How the probability, mean and std were aggregated: batch-mean when per-batch sums were collected. */
+    public StatisticsSettings.Aggregation aggregation() {
+        return batchMeans == null ? StatisticsSettings.Aggregation.POOLED : StatisticsSettings.Aggregation.BATCH_MEAN;
+    }
+
+    /** The per-batch sums of the batch-mean aggregation, or null when pooled. */
+    public BatchMeans batchMeans() {
+        return batchMeans;
+    }
+
     /**
-     * Activation probability {@code over_zero / tokens} per neuron, in float32 as Tang et al.'s code divides (the
-     * float values held exactly).
+     * Activation probability per neuron. Pooled: {@code over_zero / tokens}, in float32 as Tang et al.'s code divides
+     * (the float values held exactly); batch-mean: each batch's fraction above zero, averaged over batches.
      */
     public NeuronGrid activationProbability() {
+        if (batchMeans != null) {
+            requireBatches();
+            return NeuronGrid.compute(layers, neurons, j -> batchMeans.probabilitySums().get(j) / batches);
+        }
         return counts().probability();
     }
 
@@ -435,15 +490,24 @@ public final class ActivationStatistics {
         return activationProbability().average();
     }
 
-    /** Mean value per neuron. */
+    /** Mean value per neuron: pooled over all positions, or the batches' means averaged (batch-mean). */
     public NeuronGrid mean() {
         requireTokens();
+        if (batchMeans != null) {
+            return NeuronGrid.compute(layers, neurons, j -> batchMeans.meanSums().get(j) / batches);
+        }
         return NeuronGrid.compute(layers, neurons, j -> sum.get(j) / tokens);
     }
 
-    /** Population standard deviation per neuron. */
+    /**
+     * Standard deviation per neuron: pooled, the population standard deviation of all positions; batch-mean, the
+     * batches' unbiased standard deviations averaged (as {@code torch.std} per batch).
+     */
     public NeuronGrid std() {
         requireTokens();
+        if (batchMeans != null) {
+            return NeuronGrid.compute(layers, neurons, j -> batchMeans.stdSums().get(j) / batches);
+        }
         return NeuronGrid.compute(layers, neurons, j -> {
             double m = sum.get(j) / tokens;
             return Math.sqrt(Math.max(0, sumSquares.get(j) / tokens - m * m));
@@ -479,7 +543,7 @@ public final class ActivationStatistics {
                 || !Arrays.equals(percentiles, o.percentiles)
                 || !Objects.equals(relevance == null ? null : relevance.thresholds(),
                         o.relevance == null ? null : o.relevance.thresholds())
-                || !Objects.equals(sketch(), o.sketch())) {
+                || !Objects.equals(sketch(), o.sketch()) || aggregation() != o.aggregation()) {
             throw new IllegalArgumentException("cannot merge statistics of " + describe() + " with " + o.describe());
         }
         List<NeuronGrid> ps = new ArrayList<>();
@@ -502,13 +566,16 @@ public final class ActivationStatistics {
             }
             b.sketch(new SketchCounts(sketch.sketch(), sumBelow));
         }
+        if (batchMeans != null) {
+            b.batchMeans(batchMeans.plus(o.batchMeans));
+        }
         return b.build();
     }
 
     private String describe() {
         return language + " " + tensor + " " + layers + " x " + neurons + " percentiles "
                 + Arrays.toString(percentiles) + (relevance == null ? "" : " with relevance thresholds")
-                + (sketch == null ? "" : " with " + sketch.sketch());
+                + (sketch == null ? "" : " with " + sketch.sketch()) + " " + aggregation().label();
     }
 
     /** Writes the statistics to {@code file} (atomically). */
@@ -527,7 +594,8 @@ public final class ActivationStatistics {
                 && tokens == o.tokens && batches == o.batches && overZero.equals(o.overZero) && sum.equals(o.sum)
                 && sumSquares.equals(o.sumSquares) && min.equals(o.min) && max.equals(o.max)
                 && Arrays.equals(percentiles, o.percentiles) && percentileSums.equals(o.percentileSums)
-                && Objects.equals(relevance, o.relevance) && Objects.equals(sketch, o.sketch);
+                && Objects.equals(relevance, o.relevance) && Objects.equals(sketch, o.sketch)
+                && Objects.equals(batchMeans, o.batchMeans);
     }
 
     @Override

@@ -23,9 +23,17 @@ public final class LanguageStatistics {
     }
 
     /**
+     * The collection settings that change what a probability or a mean means; languages compared under different
+     * ones would differ by convention, not by language. Compared where both files record them.
+     */
+    static final List<String> CONVENTIONS = List.of("tensor", "aggregation", "include_padding", "windows",
+            "separator", "max_length", "full_windows_only", "full_batches_only");
+
+    /**
      * The statistics given, in order.
      *
-     * @throws IllegalArgumentException when a language appears twice or the shapes differ (not one model)
+     * @throws IllegalArgumentException when a language appears twice, the shapes differ (not one model), or two
+     *                                  languages were collected under different conventions ({@link #CONVENTIONS})
      */
     public static LanguageStatistics of(List<ActivationStatistics> stats) {
         if (stats.isEmpty()) {
@@ -38,6 +46,19 @@ public final class LanguageStatistics {
                 throw new IllegalArgumentException("statistics of " + s.language() + " are " + s.layers() + " x "
                         + s.neurons() + ", those of " + first.language() + " " + first.layers() + " x "
                         + first.neurons() + ": not one model");
+            }
+            if (s.tensor() != first.tensor() || s.aggregation() != first.aggregation()) {
+                throw new IllegalArgumentException("statistics of " + s.language() + " are of " + s.tensor()
+                        + ", " + s.aggregation().label() + ", those of " + first.language() + " of "
+                        + first.tensor() + ", " + first.aggregation().label() + ": collect them alike");
+            }
+            for (String key : CONVENTIONS) {
+                String a = s.info().get(key), b = first.info().get(key);
+                if (a != null && b != null && !a.equals(b)) {
+                    throw new IllegalArgumentException("statistics of " + s.language() + " were collected with "
+                            + key + " " + a + ", those of " + first.language() + " with " + b
+                            + ": collect them alike");
+                }
             }
             if (m.put(s.language(), s) != null) {
                 throw new IllegalArgumentException("statistics of " + s.language() + " given twice");
@@ -91,9 +112,13 @@ public final class LanguageStatistics {
         return byLanguage.values().stream().mapToLong(ActivationStatistics::tokens).sum();
     }
 
-    /** LAPE's input: P(value > 0) of every neuron per language, in float32 as Tang et al. divide. */
+    /**
+     * LAPE's input: P(value > 0) of every neuron per language ({@link ActivationStatistics#activationProbability}:
+     * pooled, in float32 as Tang et al. divide, or averaged over batches as Mondal et al.).
+     */
     public ActivationProbabilities activationProbabilities() {
-        return ActivationProbabilities.aboveZero(list().stream().map(ActivationStatistics::counts).toList());
+        return new ActivationProbabilities(languages(),
+                list().stream().map(ActivationStatistics::activationProbability).toList());
     }
 
     /** Activation Probability p's input: the relevance of every neuron per language (relevance passes only). */

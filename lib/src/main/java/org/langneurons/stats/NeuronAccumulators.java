@@ -26,6 +26,7 @@ final class NeuronAccumulators implements AutoCloseable {
     private final NDArray[] overZero, sum, sumSquares, min, max, percentileSums;
     private final NDArray[] thresholds, aboveSums;     // null without a relevance pass
     private final NDArray[] sketchBelow;               // [E, I] per layer; null without a sketch
+    private final NDArray[] batchProbability, batchMean, batchStd;   // [I] per layer; null when pooled
     private final NDArray edges;                       // [E, 1]
     private long tokens;
     private long batches;
@@ -96,8 +97,26 @@ final class NeuronAccumulators implements AutoCloseable {
             sketchBelow = null;
             edges = null;
         }
+        if (start.batchMeans() != null) {
+            ActivationStatistics.BatchMeans b = start.batchMeans();
+            batchProbability = perLayer(b.probabilitySums().toDoubleArray(), layers);
+            batchMean = perLayer(b.meanSums().toDoubleArray(), layers);
+            batchStd = perLayer(b.stdSums().toDoubleArray(), layers);
+        } else {
+            batchProbability = null;
+            batchMean = null;
+            batchStd = null;
+        }
         tokens = start.tokens();
         batches = start.batches();
+    }
+
+    private NDArray[] perLayer(double[] values, int layers) {
+        NDArray[] out = new NDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            out[l] = manager.create(Arrays.copyOfRange(values, l * neurons, (l + 1) * neurons));
+        }
+        return out;
     }
 
     void beginBatch(long positions) {
@@ -117,13 +136,23 @@ final class NeuronAccumulators implements AutoCloseable {
             NDArray real = ctx.newTokenMask().reshape(-1, 1).eq(1).broadcast(x.getShape());
             x = x.booleanMask(real).reshape(-1, neurons);                               // [N, I]
         }
-        overZero[l].addi(x.gt(0).toType(DataType.INT64, false).sum(new int[] {0}));
+        NDArray above = x.gt(0).toType(DataType.INT64, false).sum(new int[] {0});
+        overZero[l].addi(above);
         NDArray x64 = x.toType(DataType.FLOAT64, false);
-        sum[l].addi(x64.sum(new int[] {0}));
+        NDArray batchSum = x64.sum(new int[] {0});
+        sum[l].addi(batchSum);
         sumSquares[l].addi(x64.mul(x64).sum(new int[] {0}));
         replace(min, l, min[l].minimum(x.min(new int[] {0})));
         replace(max, l, max[l].maximum(x.max(new int[] {0})));
         long n = x.getShape().get(0);
+        if (batchProbability != null) {
+            // Mondal et al.'s per-batch values: fraction above zero, mean, unbiased std (n - 1, torch.std's default)
+            NDArray mean = batchSum.div(n);
+            batchProbability[l].addi(above.toType(DataType.FLOAT64, false).div(n));
+            batchMean[l].addi(mean);
+            NDArray dev = x64.sub(mean);
+            batchStd[l].addi(dev.mul(dev).sum(new int[] {0}).div(n - 1).sqrt());
+        }
         if (thresholds != null) {
             aboveSums[l].addi(x.gt(thresholds[l]).toType(DataType.FLOAT64, false).sum(new int[] {0}).div(n));
         }
@@ -256,7 +285,19 @@ final class NeuronAccumulators implements AutoCloseable {
         if (below != null) {
             b.sketch(new ActivationStatistics.SketchCounts(start.sketch(), below));
         }
+        if (batchProbability != null) {
+            b.batchMeans(new ActivationStatistics.BatchMeans(joined(batchProbability, layers),
+                    joined(batchMean, layers), joined(batchStd, layers)));
+        }
         return b.build();
+    }
+
+    private NeuronGrid joined(NDArray[] perLayer, int layers) {
+        double[] all = new double[layers * neurons];
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(perLayer[l].toDoubleArray(), 0, all, l * neurons, neurons);
+        }
+        return NeuronGrid.of(layers, neurons, all);
     }
 
     @Override

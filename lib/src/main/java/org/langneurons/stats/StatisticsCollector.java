@@ -21,12 +21,16 @@ import org.langneurons.model.TokenWindows;
  *
  * <p>Corpus handling: the documents are shuffled with {@code seed} and tokenized (with the tokenizer's special
  * tokens). Packed (the default), they are joined into one stream of at most {@code tokenBudget} tokens, each followed
- * by the model's first EOS token, and the stream is cut into windows of {@code maxLength} tokens (the last may be
- * shorter): Tang et al.'s activation.py cuts one concatenated token stream the same way, and every token then has
- * context in its language, as in pre-training. Per document, each is cut into windows of its own, taken in order
- * until {@code tokenBudget} tokens (the last window is cut to fit). Windows are batched {@code batchSize} at a time
- * with right padding; padding positions are left out of every statistic unless {@code includePadding} (as Mondal et
- * al.'s code counted them).
+ * by the model's first EOS token ({@code separator}; none for {@link StatisticsSettings.Separator#NONE}), and the
+ * stream is cut into windows of {@code maxLength} tokens, the last kept however short unless
+ * {@code fullWindowsOnly}: both papers' activation.py cut one concatenated token stream into full windows (Tang et
+ * al.'s of the model's whole context, Mondal et al.'s of 512), and every token then has context in its language, as
+ * in pre-training. Per document, each is cut into windows of its own, taken in order until {@code tokenBudget}
+ * tokens (the last window is cut to fit). Windows are batched {@code batchSize} at a time with right padding (the
+ * last batch dropped when short and {@code fullBatchesOnly}, as Mondal et al.'s {@code drop_last}); padding positions
+ * are left out of every statistic unless {@code includePadding} (plain forward hooks see them; neither paper's
+ * packed windows had any). With {@link StatisticsSettings.Aggregation#BATCH_MEAN} the probability, mean and std are
+ * also summed per batch, for Mondal et al.'s per-batch averages.
  *
  * <p>Accumulators stay on the model's device; only the per-batch token count is known on the host. With an output
  * file, the collection checkpoints every {@code checkpointEvery} batches to {@code FILE.partial} and resumes from
@@ -78,7 +82,8 @@ public final class StatisticsCollector {
 
     /**
      * The windows of {@code docs} in collection order, within the token budget (see the class comment): packed, with
-     * {@code separatorId} after every document (none when negative), or per document.
+     * {@code separatorId} after every document (none when negative; the settings' separator is the caller's
+     * business here) and without a short last window when {@code fullWindowsOnly}, or per document.
      */
     public static List<long[]> windows(TextTokenizer tokenizer, List<String> docs, StatisticsSettings s,
             long separatorId) {
@@ -88,7 +93,7 @@ public final class StatisticsCollector {
         if (s.packed()) {
             long[] stream = tokenizer.encodeJoined(order, separatorId, (int) Math.min(s.tokenBudget(),
                     Integer.MAX_VALUE));
-            return TokenWindows.cut(stream, s.maxLength(), 1);
+            return TokenWindows.cut(stream, s.maxLength(), s.fullWindowsOnly() ? s.maxLength() : 1);
         }
         long left = s.tokenBudget();
         for (String d : order) {
@@ -103,12 +108,16 @@ public final class StatisticsCollector {
         return out;
     }
 
-    /** The windows of {@code docs} for {@code model}: its tokenizer, and its first EOS token as the separator. */
-    private static List<long[]> windows(LanguageModel model, List<String> docs, StatisticsSettings s) {
+    /**
+     * The windows of {@code docs} for {@code model}: its tokenizer, and its first EOS token as the separator when the
+     * settings ask for one.
+     */
+    static List<long[]> windows(LanguageModel model, List<String> docs, StatisticsSettings s) {
         TextTokenizer tok = model.tokenizer().orElseThrow(() -> new IllegalArgumentException(
                 "the model at " + model.directory() + " has no tokenizer.json: statistics of text need one"));
         List<Long> eos = model.config().eosTokenIds();
-        return windows(tok, docs, s, eos.isEmpty() ? -1 : eos.get(0));
+        boolean separate = s.separator() == StatisticsSettings.Separator.EOS && !eos.isEmpty();
+        return windows(tok, docs, s, separate ? eos.get(0) : -1);
     }
 
     /**
@@ -166,11 +175,23 @@ public final class StatisticsCollector {
             return done;
         }
         if (windows.isEmpty()) {
-            throw new IllegalArgumentException("empty input: the documents of " + language + " hold no token");
+            throw new IllegalArgumentException("empty input: the documents of " + language + " hold no token"
+                    + (s.fullWindowsOnly() ? " in a full window of " + s.maxLength() : ""));
+        }
+        if (s.fullBatchesOnly()) {
+            int full = windows.size() / s.batchSize() * s.batchSize();
+            if (full == 0) {
+                throw new IllegalArgumentException("empty input: " + language + " has " + windows.size()
+                        + " windows, fewer than one full batch of " + s.batchSize() + " (fullBatchesOnly)");
+            }
+            windows = windows.subList(0, full);
         }
         int layers = model.config().layers(), neurons = model.config().neuronsPerLayer();
         ActivationStatistics start = ActivationStatistics.empty(language, s.tensor(), layers, neurons,
                 s.percentiles(), info, thresholds, s.sketch());
+        if (s.aggregation() == StatisticsSettings.Aggregation.BATCH_MEAN) {
+            start = start.toBuilder().batchMeans(ActivationStatistics.BatchMeans.zeros(layers, neurons)).build();
+        }
         int firstWindow = 0;
         CollectionCheckpoint.State resumed = checkpoint.resume();
         if (resumed != null) {

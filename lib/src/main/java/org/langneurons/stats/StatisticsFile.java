@@ -16,7 +16,9 @@ import org.langneurons.io.SafetensorsWriter.HostTensor;
  * The file format of {@link ActivationStatistics}: one safetensors file with tensors {@code over_zero} I64 [L, I],
  * {@code sum}, {@code sum_squares} F64 [L, I], {@code min}, {@code max} F32 [L, I], {@code percentile_sums} F64
  * [P, L, I], and for a relevance pass {@code thresholds} F32 [L, I] and {@code above_threshold_sums} F64 [L, I], and
- * for the global percentile mode {@code sketch_below} I64 [E, L, I] (metadata {@code sketch}); the header metadata
+ * for the global percentile mode {@code sketch_below} I64 [E, L, I] (metadata {@code sketch}), and for the batch-mean
+ * aggregation {@code batch_probability_sums}, {@code batch_mean_sums}, {@code batch_std_sums} F64 [L, I]; the header
+ * metadata
  * holds {@code language}, {@code tensor}, {@code tokens}, {@code batches}, {@code percentiles} (comma-separated) and
  * free-form {@code info.*} strings (model, settings).
  */
@@ -44,6 +46,11 @@ final class StatisticsFile {
         if (s.hasRelevance()) {
             t.put("thresholds", HostTensor.of(s.thresholds().toFloatArray(), shape));
             t.put("above_threshold_sums", HostTensor.of(s.aboveThresholdSums().toDoubleArray(), shape));
+        }
+        if (s.batchMeans() != null) {
+            t.put("batch_probability_sums", HostTensor.of(s.batchMeans().probabilitySums().toDoubleArray(), shape));
+            t.put("batch_mean_sums", HostTensor.of(s.batchMeans().meanSums().toDoubleArray(), shape));
+            t.put("batch_std_sums", HostTensor.of(s.batchMeans().stdSums().toDoubleArray(), shape));
         }
         if (s.sketch() != null) {
             t.put("sketch_below", HostTensor.of(s.sketchBelow(), s.sketch().edgeCount(), layers, neurons));
@@ -119,6 +126,12 @@ final class StatisticsFile {
                 b.relevance(new ActivationStatistics.Relevance(
                         NeuronGrid.ofFloats(layers, neurons, f.readF32("thresholds", n)),
                         NeuronGrid.of(layers, neurons, f.readF64("above_threshold_sums", n))));
+            }
+            if (f.entries().containsKey("batch_probability_sums")) {
+                b.batchMeans(new ActivationStatistics.BatchMeans(
+                        NeuronGrid.of(layers, neurons, f.readF64("batch_probability_sums", n)),
+                        NeuronGrid.of(layers, neurons, f.readF64("batch_mean_sums", n)),
+                        NeuronGrid.of(layers, neurons, f.readF64("batch_std_sums", n))));
             }
             if (sketch != null) {
                 b.sketch(new ActivationStatistics.SketchCounts(sketch,

@@ -25,6 +25,15 @@ class OptionsTest {
         var mode = CliTest.run("stats", "--model", "default", "--percentiles", "weird", "--out", dir.toString());
         assertEquals(2, mode.status(), mode.toString());
         assertTrue(mode.err().contains("expected batch-mean, sketch, none, got 'weird'"), mode.err());
+        var aggregation = CliTest.run("stats", "--model", "default", "--aggregation", "mean", "--out",
+                dir.toString());
+        assertEquals(2, aggregation.status(), aggregation.toString());
+        assertTrue(aggregation.err().contains("Invalid value for option '--aggregation': aggregation must be pooled "
+                + "or batch-mean, got mean"), aggregation.err());
+        var perDocFull = CliTest.run("stats", "--model", "default", "--per-document", "--full-windows-only", "--out",
+                dir.toString());
+        assertEquals(2, perDocFull.status(), perDocFull.toString());
+        assertTrue(perDocFull.err().contains("fullWindowsOnly"), perDocFull.err());
         var positions = CliTest.run("generate", "--model", "default", "--prompt", "x", "--positions", "sideways");
         assertEquals(2, positions.status(), positions.toString());
         assertTrue(positions.err().contains("'--positions'"), positions.err());
