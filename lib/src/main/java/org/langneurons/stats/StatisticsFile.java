@@ -108,6 +108,13 @@ final class StatisticsFile {
                     info.put(k.substring(5), v);
                 }
             });
+            if (info.containsKey("tensor") && !info.containsKey("aggregation")) {
+                // written before the convention settings existed: what they were collected with then
+                info.put("aggregation", "pooled");
+                info.put("separator", "eos");
+                info.put("full_windows_only", "false");
+                info.put("full_batches_only", "false");
+            }
             PercentileSketch sketch;
             try {
                 sketch = meta.containsKey("sketch") ? PercentileSketch.decode(meta.get("sketch")) : null;

@@ -166,6 +166,20 @@ class StatisticsConventionsTest {
     }
 
     @Test
+    void filesWrittenBeforeTheConventionSettingsReadAsThePooledEosDefaults(@TempDir Path dir) {
+        StatisticsSettings pooled = StatisticsSettings.builder().maxLength(8).batchSize(3).build();
+        ActivationStatistics s = StatisticsCollector.collectWindows(model, "en", windows(4, 24), pooled, null,
+                StatisticsCollector.Progress.NONE);
+        Map<String, String> old = new java.util.LinkedHashMap<>(s.info());
+        for (String key : List.of("aggregation", "separator", "full_windows_only", "full_batches_only")) {
+            assertTrue(old.remove(key) != null, key + " is recorded");
+        }
+        Path file = dir.resolve("en.safetensors");
+        s.withInfo(old).save(file);
+        assertEquals(s.info(), ActivationStatistics.load(file).info());
+    }
+
+    @Test
     void batchMeansMergeAndResumeExactly(@TempDir Path dir) {
         List<long[]> ws = windows(10, 23);     // 4 batches, a checkpoint after each
         ActivationStatistics whole = StatisticsCollector.collectWindows(model, "vi", ws, BATCH_MEAN, null,
