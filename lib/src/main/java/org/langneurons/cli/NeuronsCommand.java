@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code neurons}: import published neuron masks and show neuron sets. */
+/** {@code neurons}: import published neuron masks, export neuron sets as such masks, and show neuron sets. */
 @Command(name = "neurons", mixinStandardHelpOptions = true, description = "Neuron sets (neurons.json).",
-        subcommands = {NeuronsCommand.Import.class, NeuronsCommand.Show.class})
+        subcommands = {NeuronsCommand.Import.class, NeuronsCommand.Export.class, NeuronsCommand.Show.class})
 final class NeuronsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -86,6 +86,49 @@ final class NeuronsCommand implements Runnable {
             set.save(out);
             printCounts(set);
             System.out.println("wrote " + out);
+        }
+    }
+
+    /** {@code neurons export}: a neurons.json as a Tang et al. {@code .neuron.pth}, for their scripts. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Write a neurons.json as Tang et al.'s mask format (*.neuron.pth: a torch.save list over "
+                    + "languages of lists over layers of int64 index tensors), which their generation.py and ppl.py "
+                    + "read with torch.load.",
+                "Their scripts take the lists as en,zh,fr,es,vi,id,ja in that order: --langs picks and orders the "
+                    + "set's languages."})
+    static final class Export implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "neurons.json")
+        Path file;
+
+        @Option(names = "--tang-masks", required = true, paramLabel = "FILE", description = ".neuron.pth to write.")
+        Path masks;
+
+        @Option(names = "--langs", paramLabel = "L,L",
+                description = "Languages to write, in this order (default: all of the set's, in its order).")
+        String langs;
+
+        @Override
+        public void run() {
+            NeuronSet set = NeuronSet.load(file);
+            List<String> languages = set.languages();
+            if (langs != null) {
+                try {
+                    languages = Language.parseCodes(langs);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--langs: " + e.getMessage());
+                }
+                List<String> missing = languages.stream().filter(l -> !set.languages().contains(l)).toList();
+                if (!missing.isEmpty()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--langs: " + missing + " not in "
+                            + file + " (it has " + set.languages() + ")");
+                }
+            }
+            TangFiles.writeMasks(set, languages, masks);
+            printCounts(set.only(languages));
+            System.out.println("wrote " + masks + " (languages in order: " + String.join(",", languages) + ")");
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.langneurons.io.CheckpointException;
 import org.langneurons.io.TorchFile;
+import org.langneurons.io.TorchFileWriter;
 import org.langneurons.stats.ActivationCounts;
 import org.langneurons.stats.NeuronGrid;
 
@@ -20,6 +21,8 @@ import org.langneurons.stats.NeuronGrid;
  *     layers of int64 index tensors. The files do not name their languages (the caller gives them, in order), and a
  *     trailing language without neurons is missing from them: it gets empty lists here.</li>
  * </ul>
+ * and writes neuron sets in the mask format ({@link #writeMasks}), for Tang et al.'s {@code generation.py} and
+ * {@code ppl.py}.
  *
  * <pre>{@code
  * NeuronSet tang = TangFiles.readMasks(Path.of("LLaMA-2-7B.neuron.pth"),
@@ -112,6 +115,37 @@ public final class TangFiles {
         settings.put("source", file.getFileName().toString());
         settings.put("languages_in_file", perLanguage.size());
         return new NeuronSet("tang-masks", settings, languages, layers, neuronsPerLayer, neurons);
+    }
+
+    /**
+     * Writes {@code languages} of {@code set} (in that order) as a Tang et al. mask file: a {@code torch.save} list
+     * over languages of lists over layers of ascending int64 index tensors, which {@code torch.load} reads (also with
+     * {@code weights_only=True}). Their scripts take the lists as en, zh, fr, es, vi, id, ja in that order
+     * ({@link #PUBLISHED_LANGUAGES}). Unlike {@code identify.py}, a language without neurons is written (as empty
+     * tensors), not dropped, so positions always match the languages.
+     *
+     * <pre>{@code
+     * NeuronSet lape = NeuronSet.load(Path.of("lape.json"));
+     * TangFiles.writeMasks(lape, List.of("en", "fr"), Path.of("lape.neuron.pth"));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException naming a language the set does not have
+     */
+    public static void writeMasks(NeuronSet set, List<String> languages, Path file) {
+        List<Object> perLanguage = new ArrayList<>();
+        for (String lang : languages) {
+            if (!set.languages().contains(lang)) {
+                throw new IllegalArgumentException("language " + lang + " is not in the neuron set (it has "
+                        + set.languages() + ")");
+            }
+            List<Object> perLayer = new ArrayList<>();
+            for (int l = 0; l < set.layers(); l++) {
+                long[] idx = Arrays.stream(set.neurons(lang, l)).asLongStream().toArray();
+                perLayer.add(new TorchFile.Tensor("LongStorage", new long[] {idx.length}, idx, null));
+            }
+            perLanguage.add(perLayer);
+        }
+        TorchFileWriter.write(file, perLanguage);
     }
 
     /** Reads one activation file as the counts of {@code language}. */

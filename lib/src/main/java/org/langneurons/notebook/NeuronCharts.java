@@ -18,6 +18,9 @@ import tech.tablesaw.plotly.traces.ScatterTrace;
  *
  * <pre>{@code
  * Plotly.save(NeuronCharts.layerDistribution(lape), Path.of("layers.html"));
+ * LanguageStatistics relevance = StatisticsDirectory.at(Path.of("stats")).loadRelevance(List.of("en", "fr"));
+ * Plotly.save(NeuronCharts.probabilityHistogram(relevance.relevanceProbabilities(), List.of("en"), "relevance"),
+ *         Path.of("relevance.html"));
  * }</pre>
  */
 public final class NeuronCharts {
@@ -126,6 +129,22 @@ public final class NeuronCharts {
         Layout l = Layout.builder().title("Activation probabilities of layer " + layer + "'s neurons")
                 .xAxis(Axis.builder().title("P(value > 0)").build()).yAxis(Axis.builder().title("neurons").build())
                 .barMode(Layout.BarMode.OVERLAY).showLegend(true).build();
+        return new Figure(l, traces.toArray(new HistogramTrace[0]));
+    }
+
+    /**
+     * Overlaid histograms of one probability per neuron (all layers), one trace per language of {@code languages}:
+     * e.g. Activation Probability's relevance, which piles up near {@code 1 - p/100}.
+     */
+    public static Figure probabilityHistogram(org.langneurons.stats.ActivationProbabilities p, List<String> languages,
+            String title) {
+        List<HistogramTrace> traces = new java.util.ArrayList<>();
+        for (String lang : languages) {
+            traces.add(HistogramTrace.builder(p.of(lang).toDoubleArray()).name(lang).opacity(0.5).nBinsX(60).build());
+        }
+        Layout l = Layout.builder().title(title).xAxis(Axis.builder().title("probability").build())
+                .yAxis(Axis.builder().title("neurons").type(Axis.Type.LOG).build()).barMode(Layout.BarMode.OVERLAY)
+                .showLegend(true).build();
         return new Figure(l, traces.toArray(new HistogramTrace[0]));
     }
 }

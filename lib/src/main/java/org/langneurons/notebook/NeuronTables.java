@@ -2,9 +2,12 @@ package org.langneurons.notebook;
 
 import java.util.List;
 import java.util.Map;
+import org.langneurons.neurons.LanguageSetComparison;
 import org.langneurons.neurons.NeuronSet;
+import org.langneurons.stats.ActivationProbabilities;
 import org.langneurons.stats.ActivationStatistics;
 import org.langneurons.stats.LanguageStatistics;
+import org.langneurons.stats.NeuronGrid;
 import org.langneurons.stats.NeuronActivations;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -20,7 +23,12 @@ import tech.tablesaw.api.Table;
  * <pre>{@code
  * Table counts = NeuronTables.neuronsPerLanguage(lape);     // language | neurons | share of all neurons
  * Table compared = NeuronTables.compare(lape, actProb);      // neurons in each, in both, Jaccard
+ * LanguageStatistics stats = StatisticsDirectory.at(Path.of("stats")).load(List.of("en", "fr", "hi"));
+ * Table bySet = NeuronTables.languageSets(LanguageSetComparison.lape(stats.activationProbabilities(),
+ *         Lape.Settings.defaults(), "A", List.of("en", "fr"), "B", List.of("en", "hi")));
  * }</pre>
+ * and comparisons the papers motivate: one method on two language sets, and what Activation Probability's relevance
+ * measures.
  */
 public final class NeuronTables {
     private NeuronTables() {
@@ -158,5 +166,84 @@ public final class NeuronTables {
             t.stringColumn("per language").append(per.toString().strip());
         });
         return t;
+    }
+
+    /**
+     * A selection run on two language sets ({@link LanguageSetComparison}): language | neurons in the first run |
+     * in the second | in both | Jaccard, for every language of either set (a run without the language: missing).
+     */
+    public static Table languageSets(LanguageSetComparison c) {
+        StringColumn lang = StringColumn.create("language");
+        IntColumn na = IntColumn.create("on " + c.firstName()), nb = IntColumn.create("on " + c.secondName()),
+                both = IntColumn.create("both");
+        DoubleColumn jac = DoubleColumn.create("Jaccard");
+        List<String> all = new java.util.ArrayList<>(c.first());
+        c.second().stream().filter(l -> !all.contains(l)).forEach(all::add);
+        for (String l : all) {
+            lang.append(l);
+            boolean inA = c.first().contains(l), inB = c.second().contains(l);
+            append(na, inA ? c.onFirst().count(l) : null);
+            append(nb, inB ? c.onSecond().count(l) : null);
+            append(both, inA && inB ? c.overlap(l) : null);
+            if (inA && inB) {
+                jac.append(c.jaccard(l));
+            } else {
+                jac.appendMissing();
+            }
+        }
+        String title = c.onFirst().method() + " on " + c.firstName() + " (" + c.first().size() + " languages, "
+                + c.onFirst().uniqueCount() + " neurons) vs on " + c.secondName() + " (" + c.second().size()
+                + " languages, " + c.onSecond().uniqueCount() + " neurons)"
+                + (c.missing().isEmpty() ? "" : "; without statistics: " + String.join(" ", c.missing()));
+        return Table.create(title, lang, na, nb, both, jac);
+    }
+
+    private static void append(IntColumn c, Integer v) {
+        if (v == null) {
+            c.appendMissing();
+        } else {
+            c.append(v);
+        }
+    }
+
+    /**
+     * What Activation Probability's relevance measures, per language: the mean relevance of all neurons (about
+     * {@code 1 - p/100} when both passes see text alike, as each language is measured against its own p-th
+     * percentile), the lowest relevance among its selected neurons, and the mean relevance of its Act Prob and of its
+     * LAPE neurons (missing where it has none).
+     *
+     * @param relevance the relevance of every neuron per language ({@code relevanceProbabilities()})
+     */
+    public static Table relevanceSummary(ActivationProbabilities relevance, NeuronSet actProb, NeuronSet lape) {
+        Table t = Table.create("Relevance: the share of a language's tokens above its own threshold",
+                StringColumn.create("language"), DoubleColumn.create("mean, all neurons"),
+                DoubleColumn.create("lowest selected"), DoubleColumn.create("mean, Act Prob neurons"),
+                DoubleColumn.create("mean, LAPE neurons"));
+        for (String lang : relevance.languages()) {
+            NeuronGrid g = relevance.of(lang);
+            t.stringColumn("language").append(lang);
+            t.doubleColumn("mean, all neurons").append(g.average());
+            double[] sel = values(g, actProb, lang);
+            t.doubleColumn("lowest selected").append(sel.length == 0 ? Double.NaN
+                    : java.util.Arrays.stream(sel).min().getAsDouble());
+            t.doubleColumn("mean, Act Prob neurons").append(mean(sel));
+            t.doubleColumn("mean, LAPE neurons").append(lape.languages().contains(lang)
+                    ? mean(values(g, lape, lang)) : Double.NaN);
+        }
+        return t;
+    }
+
+    private static double[] values(NeuronGrid g, NeuronSet set, String lang) {
+        java.util.stream.DoubleStream.Builder b = java.util.stream.DoubleStream.builder();
+        for (int l = 0; l < set.layers(); l++) {
+            for (int i : set.neurons(lang, l)) {
+                b.add(g.get(l, i));
+            }
+        }
+        return b.build().toArray();
+    }
+
+    private static double mean(double[] v) {
+        return v.length == 0 ? Double.NaN : java.util.Arrays.stream(v).average().getAsDouble();
     }
 }

@@ -1,5 +1,6 @@
 package org.langneurons.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.langneurons.Fixtures;
 import org.langneurons.neurons.NeuronSet;
+import org.langneurons.neurons.TangFiles;
 import org.langneurons.stats.ActivationStatistics;
 
 /** The statistics and neuron commands end to end: stats, identify, neurons import and show. */
@@ -33,6 +35,23 @@ class NeuronsCliTest {
         var bad = CliTest.run("neurons", "import", "--tang-masks", tang("masks.pth"), "--out", out.toString());
         assertEquals(2, bad.status(), bad.toString());
         assertTrue(bad.err().contains("give exactly one of --neurons-per-layer and --model"), bad.toString());
+    }
+
+    @Test
+    void exportsANeuronSetAsTangMasks(@TempDir Path dir) {
+        String json = Fixtures.resource("fixtures/tang-export/export.json").toString();
+        Path out = dir.resolve("x.neuron.pth");
+        var r = CliTest.run("neurons", "export", json, "--tang-masks", out.toString(), "--langs", "zh,en");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("languages in order: zh,en"), r.toString());
+        NeuronSet back = TangFiles.readMasks(out, List.of("zh", "en"), 11008);
+        NeuronSet expected = NeuronSet.load(Path.of(json));
+        assertArrayEquals(expected.neurons("en", 0), back.neurons("en", 0));
+        assertArrayEquals(new int[] {42}, back.neurons("zh", 3));
+        assertEquals(303, back.uniqueCount());
+        var bad = CliTest.run("neurons", "export", json, "--tang-masks", out.toString(), "--langs", "en,vi");
+        assertEquals(2, bad.status(), bad.toString());
+        assertTrue(bad.err().contains("[vi] not in"), bad.toString());
     }
 
     @Test

@@ -130,4 +130,62 @@ class LapeTest {
         assertTrue(e.getMessage().contains("outside [0, 1]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Lape.Settings(0, 0.95, 0.95));
     }
+
+    /**
+     * The selection for a shared language changes with the other languages (one layer, four neurons; top rate 0.5:
+     * m = 2; filter and bar rate 0.5: of 8 probabilities the 4th smallest, 0.1, in both runs):
+     * <pre>
+     *   neuron  en   fr   hi    H on {en, fr}   H on {en, hi}
+     *   0       .8   .8   0     ln 2            0
+     *   1       .8   0    .8    0               ln 2
+     *   2       .1   .1   .1    no P > .1: inf  inf
+     *   3       0    .9   .9    0               0
+     * </pre>
+     * On {en, fr} LAPE keeps neurons 1 and 3 (en: 1, fr: 3); on {en, hi} neurons 0 and 3 (en: 0, hi: 3); en's
+     * neurons do not overlap (Jaccard 0).
+     */
+    @Test
+    void lapeOfASharedLanguageDependsOnTheLanguageSet() {
+        float[][][] p = {{{.8f, .8f, 0f}, {.8f, 0f, .8f}, {.1f, .1f, .1f}, {0f, .9f, .9f}}};
+        var c = LanguageSetComparison.lape(ActivationProbabilities.ofArray(p, List.of("en", "fr", "hi")),
+                new Lape.Settings(0.5, 0.5, 0.5), "A", List.of("en", "fr", "de"), "B", List.of("en", "hi"));
+        assertEquals(List.of("en", "fr"), c.first());
+        assertEquals(List.of("de"), c.missing());
+        assertEquals(List.of("en"), c.shared());
+        assertArrayEquals(new int[] {1}, c.onFirst().neurons("en", 0));
+        assertArrayEquals(new int[] {3}, c.onFirst().neurons("fr", 0));
+        assertArrayEquals(new int[] {0}, c.onSecond().neurons("en", 0));
+        assertArrayEquals(new int[] {3}, c.onSecond().neurons("hi", 0));
+        assertEquals(0, c.overlap("en"));
+        assertEquals(0.0, c.jaccard("en"));
+        var e = assertThrows(IllegalArgumentException.class, () -> LanguageSetComparison.lape(
+                ActivationProbabilities.ofArray(p, List.of("en", "fr", "hi")), Lape.Settings.defaults(), "A",
+                List.of("en"), "C", List.of("ta", "te")));
+        assertTrue(e.getMessage().contains("language set C [ta, te]: none of its languages"), e.getMessage());
+    }
+
+    /**
+     * Tang et al.'s identify.py, run unmodified on seven small activation files in their activation.py format
+     * (fixtures/tang-identify/make_identify_fixtures.py), against our reader and {@code Lape.tang} on the same files:
+     * the same neurons for every language and layer, and ja, which no selected neuron passes, missing from their
+     * file as the reference drops a trailing language without neurons.
+     */
+    @Test
+    void tangReproducesTheMaskOfTheirIdentifyPy() {
+        List<String> langs = TangFiles.PUBLISHED_LANGUAGES;
+        List<java.nio.file.Path> files = langs.stream()
+                .map(l -> org.langneurons.Fixtures.resource("fixtures/tang-identify/activation." + l + ".pt")).toList();
+        NeuronSet ours = Lape.tang(ActivationProbabilities.aboveZero(TangFiles.readActivations(files, langs)),
+                Lape.Settings.defaults());
+        java.nio.file.Path mask = org.langneurons.Fixtures.resource("fixtures/tang-identify/identify.neuron.pth");
+        NeuronSet theirs = TangFiles.readMasks(mask, langs, 256);
+        assertEquals(6, theirs.settings().get("languages_in_file"));
+        assertEquals(10, ours.uniqueCount());                          // round(0.01 * 4 * 256)
+        for (String l : langs) {
+            for (int layer = 0; layer < 4; layer++) {
+                assertArrayEquals(theirs.neurons(l, layer), ours.neurons(l, layer), l + " layer " + layer);
+            }
+        }
+        assertEquals(List.of(3, 3, 2, 3, 2, 1, 0), langs.stream().map(ours::count).toList());   // identify.py printed
+    }
 }

@@ -62,6 +62,22 @@ class TangFilesTest {
     }
 
     @Test
+    void publishedMasksRoundTripThroughTheWriter(@TempDir Path dir) {
+        NeuronSet s = TangFiles.readMasks(published("LLaMA-2-7B"), TangFiles.PUBLISHED_LANGUAGES, 11008);
+        Path f = dir.resolve("again.neuron.pth");
+        TangFiles.writeMasks(s, TangFiles.PUBLISHED_LANGUAGES, f);
+        NeuronSet back = TangFiles.readMasks(f, TangFiles.PUBLISHED_LANGUAGES, 11008);
+        for (String lang : TangFiles.PUBLISHED_LANGUAGES) {
+            for (int l = 0; l < 32; l++) {
+                assertArrayEquals(s.neurons(lang, l), back.neurons(lang, l), lang + " layer " + l);
+            }
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> TangFiles.writeMasks(s, List.of("en", "de"), dir.resolve("x.pth")));
+        assertTrue(e.getMessage().contains("language de is not in the neuron set"), e.getMessage());
+    }
+
+    @Test
     void masksWithAMissingTrailingLanguage() {
         NeuronSet s = TangFiles.readMasks(fixture("masks.pth"), List.of("en", "fr", "zh"), 5);
         assertArrayEquals(new int[] {1, 4}, s.neurons("en", 0));     // sorted

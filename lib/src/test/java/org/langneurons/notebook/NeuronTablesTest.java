@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.langneurons.neurons.Lape;
+import org.langneurons.neurons.LanguageSetComparison;
 import org.langneurons.neurons.NeuronSet;
+import org.langneurons.stats.ActivationProbabilities;
 import org.langneurons.report.Plotly;
 import org.langneurons.stats.ActivationStatistics;
 import org.langneurons.stats.LanguageStatistics;
@@ -74,8 +77,45 @@ class NeuronTablesTest {
         assertTrue(html.contains("Plotly.newPlot"), html.substring(html.length() - 500));
         assertTrue(html.contains("lape: neurons per layer"));
         String page = Plotly.page("all", NeuronCharts.neuronsPerLanguage(a()), NeuronCharts.overlap(a()),
-                NeuronCharts.jaccard(a(), b()));
+                NeuronCharts.jaccard(a(), b()), NeuronCharts.probabilityHistogram(ActivationProbabilities.ofArray(
+                        new float[][][] {{{.1f}, {.3f}}}, List.of("en")), List.of("en"), "relevance"));
         String body = page.substring(page.indexOf("</head>"));
-        assertEquals(3, body.split("Plotly.newPlot", -1).length - 1);
+        assertEquals(4, body.split("Plotly.newPlot", -1).length - 1);
+        assertTrue(body.contains("\"type\":\"log\"") || body.contains("type: 'log'"), "log count axis");
+    }
+
+    @Test
+    void languageSetsListEveryLanguageOfEitherSet() {
+        // LapeTest's grid: on {en, fr} en has neuron 1, on {en, hi} neuron 0; de has no statistics
+        float[][][] p = {{{.8f, .8f, 0f}, {.8f, 0f, .8f}, {.1f, .1f, .1f}, {0f, .9f, .9f}}};
+        var c = LanguageSetComparison.lape(ActivationProbabilities.ofArray(p, List.of("en", "fr", "hi")),
+                new Lape.Settings(0.5, 0.5, 0.5), "A", List.of("en", "fr", "de"), "B", List.of("en", "hi"));
+        Table t = NeuronTables.languageSets(c);
+        assertEquals(List.of("en", "fr", "hi"), t.stringColumn("language").asList());
+        assertEquals(1, t.intColumn("on A").get(0));
+        assertEquals(1, t.intColumn("on B").get(0));
+        assertEquals(0, t.intColumn("both").get(0));
+        assertEquals(0.0, t.doubleColumn("Jaccard").get(0));
+        assertTrue(t.intColumn("on B").isMissing(1));                  // fr is not in B
+        assertTrue(t.doubleColumn("Jaccard").isMissing(2));
+        assertTrue(t.name().contains("without statistics: de"), t.name());
+    }
+
+    @Test
+    void relevanceSummaryByHand() {
+        // one layer of 4 neurons; en relevance .1 .1 .3 .5, fr .2 .0 .1 .1; Act Prob: en {2, 3}, fr {0}; LAPE: en {1}
+        var rel = ActivationProbabilities.ofArray(new float[][][] {{{.1f, .2f}, {.1f, 0f}, {.3f, .1f}, {.5f, .1f}}},
+                List.of("en", "fr"));
+        NeuronSet act = new NeuronSet("actprob", Map.of(), List.of("en", "fr"), 1, 4,
+                Map.of("en", new int[][] {{2, 3}}, "fr", new int[][] {{0}}));
+        NeuronSet lape = new NeuronSet("lape", Map.of(), List.of("en", "fr"), 1, 4,
+                Map.of("en", new int[][] {{1}}, "fr", new int[][] {{}}));
+        Table t = NeuronTables.relevanceSummary(rel, act, lape);
+        assertEquals(0.25, t.doubleColumn("mean, all neurons").get(0), 1e-6);
+        assertEquals(0.1, t.doubleColumn("mean, all neurons").get(1), 1e-6);
+        assertEquals(0.3, t.doubleColumn("lowest selected").get(0), 1e-6);
+        assertEquals(0.4, t.doubleColumn("mean, Act Prob neurons").get(0), 1e-6);
+        assertEquals(0.1, t.doubleColumn("mean, LAPE neurons").get(0), 1e-6);
+        assertTrue(t.doubleColumn("mean, LAPE neurons").isMissing(1));   // fr has no LAPE neuron
     }
 }
