@@ -17,10 +17,31 @@ import org.langneurons.io.TextTokenizer;
 final class Generator {
     private final LanguageModel model;
     private final GenerationConfig generation;
+    private final Generation.Listener listener;
 
-    Generator(LanguageModel model, GenerationConfig generation) {
+    Generator(LanguageModel model, GenerationConfig generation, Generation.Listener listener) {
         this.model = model;
         this.generation = generation;
+        this.listener = listener;
+    }
+
+    /**
+     * New tokens that fit the model's context after a prompt of {@code promptLength} (all asked for when the
+     * config gives no max_position_embeddings); a warning when that is fewer than asked, as transformers warns.
+     */
+    private int newTokensWithinContext(int promptLength) {
+        int context = model.config().maxPositions();
+        if (context <= 0 || (long) promptLength + generation.maxNewTokens() <= context) {
+            return generation.maxNewTokens();
+        }
+        if (promptLength >= context) {
+            throw new IllegalArgumentException("the prompt of " + promptLength + " tokens fills the context of "
+                    + model.directory() + " (max_position_embeddings " + context + "): nothing can be generated");
+        }
+        System.err.println("warning: generation stops at " + context + " positions, the context of "
+                + model.directory() + " (max_position_embeddings): " + (context - promptLength) + " new tokens "
+                + "after a prompt of " + promptLength + ", not " + generation.maxNewTokens());
+        return context - promptLength;
     }
 
     /** Generates from token-id prompts; see {@link LanguageModel#generate(List, GenerationConfig)}. */
@@ -49,7 +70,8 @@ final class Generator {
             }
             NDArray seen = generation.repetitionPenalty() != 1 ? seenTokens(run, batch, vocab) : null;
             long[] last = null;
-            for (int step = 0; step < generation.maxNewTokens(); step++) {
+            int steps = newTokensWithinContext(promptLength);
+            for (int step = 0; step < steps; step++) {
                 long[] next;
                 try (NDManager scope = run.newSubManager()) {
                     boolean incremental = cache != null && step > 0;
@@ -78,6 +100,9 @@ final class Generator {
                 for (int i = 0; i < b; i++) {
                     if (stops[i] == null) {
                         generated.get(i).add(next[i]);
+                        if (listener != null) {
+                            listener.token(i, next[i]);
+                        }
                         stops[i] = stopReason(tokenizer, generated.get(i), next[i], texts, i);
                     }
                     allDone &= stops[i] != null;
