@@ -25,23 +25,28 @@ final class Generator {
         this.listener = listener;
     }
 
+    /** Models already warned about their context: a loop of generations warns once, not at every call. */
+    private static final java.util.Set<java.nio.file.Path> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
      * New tokens that fit the model's context after a prompt of {@code promptLength} (all asked for when the
-     * config gives no max_position_embeddings); a warning when that is fewer than asked, as transformers warns.
+     * config gives no max_position_embeddings), with a warning when that is fewer than asked. A prompt that already
+     * fills the context gets its tokens and a warning, as transformers gives.
      */
     private int newTokensWithinContext(int promptLength) {
         int context = model.config().maxPositions();
         if (context <= 0 || (long) promptLength + generation.maxNewTokens() <= context) {
             return generation.maxNewTokens();
         }
-        if (promptLength >= context) {
-            throw new IllegalArgumentException("the prompt of " + promptLength + " tokens fills the context of "
-                    + model.directory() + " (max_position_embeddings " + context + "): nothing can be generated");
+        int steps = promptLength >= context ? generation.maxNewTokens() : context - promptLength;
+        if (WARNED.add(model.directory())) {
+            System.err.println("warning: " + model.directory() + " has a context of " + context + " positions "
+                    + "(max_position_embeddings): " + (promptLength >= context ? "the prompt of " + promptLength
+                    + " tokens already fills it; positions past it are beyond what the model was trained on"
+                    : "generation stops at " + context + " positions, " + steps + " new tokens after a prompt of "
+                    + promptLength + ", not " + generation.maxNewTokens()));
         }
-        System.err.println("warning: generation stops at " + context + " positions, the context of "
-                + model.directory() + " (max_position_embeddings): " + (context - promptLength) + " new tokens "
-                + "after a prompt of " + promptLength + ", not " + generation.maxNewTokens());
-        return context - promptLength;
+        return steps;
     }
 
     /** Generates from token-id prompts; see {@link LanguageModel#generate(List, GenerationConfig)}. */

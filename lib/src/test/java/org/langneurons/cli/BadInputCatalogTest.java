@@ -44,6 +44,9 @@ class BadInputCatalogTest {
 
     private static final Maker NOTHING = tmp -> { };
 
+    /** A fresh copy of the tiny llama checkpoint as @MODEL@ (warnings are given once per checkpoint directory). */
+    private static final Maker COPY = BadInputCatalogTest::model;
+
     private static Arguments bad(String what, Maker make, String command, int exit, String... words) {
         return Arguments.of(what, make, command.split(" "), exit, words);
     }
@@ -281,12 +284,13 @@ class BadInputCatalogTest {
                         "convention=x", "convention=(not recorded)"),
 
                 // ---- generation ----
-                bad("max new tokens 2^31 - 1 past the context (a warning)", NOTHING, "generate --model @LLAMA@ "
+                bad("max new tokens 2^31 - 1 past the context (a warning)", COPY, "generate --model @MODEL@ "
                         + "--ids 1,2 --max-new-tokens 2147483647 --ignore-eos --json", 0, "warning:",
-                        "stops at 128 positions", "max_position_embeddings", "126 new tokens"),
-                bad("prompt filling the context", NOTHING, "generate --model @LLAMA@ --ids " + "1,".repeat(127) + "1",
-                        1, "prompt of 128 tokens", "max_position_embeddings 128"),
-
+                        "context of 128 positions", "max_position_embeddings", "generation stops at 128 positions",
+                        "126 new tokens"),
+                bad("prompt filling the context (a warning)", COPY, "generate --model @MODEL@ --ids "
+                        + "1,".repeat(127) + "1 --max-new-tokens 2", 0, "warning:", "prompt of 128 tokens already "
+                        + "fills it"),
                 bad("tokenizer.json not a tokenizer", tmp -> Files.writeString(model(tmp).resolve("tokenizer.json"),
                         "{\"model\": {\"type\": \"Unigram\", \"vocab\": 7}}"), "generate --model @MODEL@ --prompt hi",
                         1, "tokenizer.json", "cannot be read as a Hugging Face tokenizer"),
