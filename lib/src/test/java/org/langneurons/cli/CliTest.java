@@ -200,6 +200,16 @@ class CliTest {
         assertEquals("length", json.get("stop").getAsString());
     }
 
+    /** Plain output is streamed token by token; what it prints in the end equals the JSON's ids. */
+    @Test
+    void generateStreamsThePlainOutput() {
+        Result plain = run("generate", "--model", llama(), "--ids", "1,5,9", "--max-new-tokens", "6", "--ignore-eos");
+        Result json = run("generate", "--model", llama(), "--ids", "1,5,9", "--max-new-tokens", "6", "--ignore-eos",
+                "--json");
+        assertEquals(0, plain.status(), plain.toString());
+        assertEquals(Arrays.toString(longs(json.json().get("ids"))) + System.lineSeparator(), plain.out());
+    }
+
     @Test
     void perplexityWithoutTokenizer(@TempDir Path tmp) throws IOException {
         Path text = Files.writeString(tmp.resolve("text.txt"), "Bonjour le monde\n");
