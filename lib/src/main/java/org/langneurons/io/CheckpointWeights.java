@@ -81,7 +81,7 @@ public final class CheckpointWeights implements AutoCloseable {
         } catch (CheckpointException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new CheckpointException(index, "is not valid JSON: " + e.getMessage(), e);
+            throw new CheckpointException(index, "is not valid JSON: " + StrictJson.syntaxError(e), e);
         }
         Map<String, SafetensorsFile> byShard = new LinkedHashMap<>();
         Map<String, SafetensorsFile> fileOf = new LinkedHashMap<>();

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * JSON read strictly: objects whose keys are unique, error messages without Gson's advice to parse leniently, and
- * integers read exactly. Gson's {@code getAsInt}/{@code getAsLong} truncate 3.7 to 3 and wrap 2^32 + 5 to Gson's {@code getAsInt}/{@code getAsLong} truncate 3.7 to 3 and wrap 2^32 + 5 to
+ * integers read exactly. Gson's {@code getAsInt}/{@code getAsLong} truncate 3.7 to 3 and wrap 2^32 + 5 to
  * 5, which would silently turn a bad index into another neuron or a bad shape into a wrong tensor: these refuse any
  * value that is not written as an integer or does not fit the range, with a message naming {@code what}.
  *

@@ -63,7 +63,8 @@ class BadInputCatalogTest {
         Path dir = Files.createDirectories(tmp.resolve("model"));
         try (Stream<Path> files = Files.list(Fixtures.parity("llama"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, dir.resolve(f.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(f, dir.resolve(f.getFileName().toString()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
         return dir;
@@ -163,6 +164,9 @@ class BadInputCatalogTest {
                 // ---- command-line arguments ----
                 bad("missing model directory", NOTHING, "info --model @TMP@/no-such-checkpoint", 1,
                         "no-such-checkpoint", "not a directory"),
+                bad("config.json not JSON", tmp -> Files.writeString(model(tmp).resolve("config.json"),
+                        "{\"model_type\": \"llama\", \"hidden_"), "info --model @MODEL@", 1, "config.json",
+                        "is not valid JSON"),
                 bad("unknown model_type", config(c -> c.addProperty("model_type", "gpt2")), "info --model @MODEL@", 1,
                         "config.json", "gpt2", "supported: llama"),
                 bad("ids not numbers", NOTHING, "logits --model @LLAMA@ --ids 1,x,3", 1,
