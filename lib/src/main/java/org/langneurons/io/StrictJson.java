@@ -59,9 +59,16 @@ public final class StrictJson {
         }
     }
 
-    /** Gson's message of a syntax error, without its advice to parse leniently and its troubleshooting link. */
+    /**
+     * Gson's message of a syntax error, without the exception's class name, its advice to parse leniently and its
+     * troubleshooting link.
+     */
     public static String syntaxError(Exception e) {
-        String m = String.valueOf(e.getMessage());
+        Throwable t = e;
+        while (t instanceof com.google.gson.JsonParseException && t.getCause() != null) {
+            t = t.getCause();       // JsonSyntaxException wraps the reader's MalformedJsonException
+        }
+        String m = String.valueOf(t.getMessage()).replaceFirst("^([a-z0-9_]+\\.)+[A-Z]\\w*: ", "");
         int see = m.indexOf("\nSee ");
         if (see >= 0) {
             m = m.substring(0, see);

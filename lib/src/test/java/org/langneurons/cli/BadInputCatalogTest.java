@@ -32,7 +32,8 @@ import org.langneurons.stats.RecordedTensor;
  * command in-process and expects an exit status and words on standard error. Status 1 comes with one
  * {@code error:} line naming the culprit and nothing on standard output; no case may crash the JVM (a
  * StackOverflowError or OutOfMemoryError would end the test run, not fail a case). {@code @TMP@} is the folder,
- * {@code @LLAMA@} the tiny llama checkpoint, {@code @MODEL@} a copy of it that the case may break.
+ * {@code @LLAMA@} the tiny llama checkpoint, {@code @MODEL@} a copy of it that the case may break, {@code @EMPTY@} an
+ * empty argument.
  */
 class BadInputCatalogTest {
 
@@ -171,6 +172,7 @@ class BadInputCatalogTest {
                         "config.json", "gpt2", "supported: llama"),
                 bad("ids not numbers", NOTHING, "logits --model @LLAMA@ --ids 1,x,3", 1,
                         "--ids 1,x,3", "'x'", "not a token id"),
+                bad("empty ids", NOTHING, "logits --model @LLAMA@ --ids @EMPTY@", 1, "empty input", "--ids"),
                 bad("id out of range", NOTHING, "logits --model @LLAMA@ --ids 1,512,3", 1,
                         "token id 512", "position 1", "[0, 512)"),
                 bad("negative id in activations", NOTHING, "activations --model @LLAMA@ --ids -1,5", 1,
@@ -382,7 +384,8 @@ class BadInputCatalogTest {
         String[] args = command.clone();
         for (int i = 0; i < args.length; i++) {
             args[i] = args[i].replace("@LLAMA@", Fixtures.parity("llama").toString())
-                    .replace("@MODEL@", tmp.resolve("model").toString()).replace("@TMP@", tmp.toString());
+                    .replace("@MODEL@", tmp.resolve("model").toString()).replace("@TMP@", tmp.toString())
+                    .replace("@EMPTY@", "");
         }
         CliTest.Result r = CliTest.run(args);
         assertEquals(exit, r.status(), what + ": " + r);
