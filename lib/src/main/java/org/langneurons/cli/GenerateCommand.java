@@ -67,9 +67,19 @@ final class GenerateCommand implements Runnable {
         GenerationConfig config = new GenerationConfig(maxNewTokens, temperature, topP, repetitionPenalty, stops,
                 seed, !noCache, !ignoreEos);
         try (LanguageModel model = adapter.attachTo(options.load()); var h = interventions.apply(model)) {
-            Generation g = prompt != null ? model.generateText(List.of(prompt), config)
-                    : model.generate(IdLists.parse(ids), config);
-            if (json) {
+            if (prompt != null && model.tokenizer().isEmpty()) {
+                model.generateText(List.of(prompt), config);        // throws the error naming tokenizer.json
+            }
+            List<long[]> prompts = prompt != null ? List.of(model.tokenizer().orElseThrow().encode(prompt))
+                    : IdLists.parse(ids);
+            // One plain-text continuation is printed as it comes (a long one would otherwise show nothing for
+            // minutes); a stop string could cut text already printed, so those, batches and JSON print at the end.
+            Streamed streamed = !json && prompts.size() == 1 && stops.isEmpty()
+                    ? new Streamed(model.tokenizer().orElse(null)) : null;
+            Generation g = model.generate(prompts, config, streamed);
+            if (streamed != null) {
+                streamed.finish(g);
+            } else if (json) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (int i = 0; i < g.tokens().size(); i++) {
                     Map<String, Object> row = new LinkedHashMap<>();
@@ -84,6 +94,51 @@ final class GenerateCommand implements Runnable {
                     System.out.println(g.texts() != null ? g.texts().get(i) : java.util.Arrays.toString(
                             g.tokens().get(i)));
                 }
+            }
+        }
+    }
+
+    /** Prints one sequence's tokens as they come: its text (decoded so far), or its ids as {@code [1, 2, 3]}. */
+    static final class Streamed implements Generation.Listener {
+        private final org.langneurons.io.TextTokenizer tokenizer;
+        private final List<Long> tokens = new ArrayList<>();
+        private String printed = "";
+
+        Streamed(org.langneurons.io.TextTokenizer tokenizer) {
+            this.tokenizer = tokenizer;
+        }
+
+        @Override
+        public void token(int sequence, long token) {
+            tokens.add(token);
+            if (tokenizer == null) {
+                System.out.print((tokens.size() == 1 ? "[" : ", ") + token);
+            } else {
+                // a token may end inside a character (decoded as U+FFFD): that part waits for the next token
+                String text = tokenizer.decode(tokens.stream().mapToLong(Long::longValue).toArray());
+                int end = text.length();
+                while (end > 0 && text.charAt(end - 1) == '\uFFFD') {
+                    end--;
+                }
+                emit(text.substring(0, end));
+            }
+            System.out.flush();
+        }
+
+        private void emit(String text) {
+            if (text.startsWith(printed)) {
+                System.out.print(text.substring(printed.length()));
+                printed = text;
+            }
+        }
+
+        /** Ends the line with whatever the last tokens completed. */
+        void finish(Generation g) {
+            if (tokenizer == null) {
+                System.out.println(tokens.isEmpty() ? "[]" : "]");
+            } else {
+                emit(g.texts().get(0));
+                System.out.println();
             }
         }
     }

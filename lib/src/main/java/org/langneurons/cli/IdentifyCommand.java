@@ -132,7 +132,7 @@ final class IdentifyCommand implements Runnable {
             return TangFiles.readActivations(tangActivations.subList(0, Math.min(tangActivations.size(),
                     langs.size())), langs);
         }
-        StatisticsDirectory dir = StatisticsDirectory.at(stats);
-        return langs.stream().map(l -> dir.statistics(l).counts()).toList();
+        // through load(): the languages' settings are checked to agree before they are combined
+        return StatisticsDirectory.at(stats).load(langs).list().stream().map(s -> s.counts()).toList();
     }
 }

@@ -55,8 +55,11 @@ final class InterventionOptions {
         return !intervene.isEmpty() || !deactivate.isEmpty() || !activate.isEmpty();
     }
 
-    /** The interventions asked for (empty when none); errors name the option and language at fault. */
-    List<Intervention> interventions() {
+    /**
+     * The interventions asked for on {@code model} (empty when none); errors name the option, file and language at
+     * fault.
+     */
+    List<Intervention> interventions(LanguageModel model) {
         if (!any()) {
             return List.of();
         }
@@ -64,6 +67,7 @@ final class InterventionOptions {
             throw new IllegalArgumentException("--intervene, --deactivate and --activate need --neurons FILE");
         }
         NeuronSet set = NeuronSet.load(neuronSet.neurons);
+        neuronSet.requireModel(set, model);
         List<Intervention> out = new ArrayList<>();
         for (var e : specs().entrySet()) {
             String lang = e.getKey();
@@ -80,6 +84,6 @@ final class InterventionOptions {
 
     /** Applies the interventions; the handle removes them (a no-op handle when there are none). */
     HookHandle apply(LanguageModel model) {
-        return Intervention.applyAll(model, interventions());
+        return Intervention.applyAll(model, interventions(model));
     }
 }

@@ -32,6 +32,16 @@ final class NeuronSetOptions {
         return NeuronSet.load(neurons);
     }
 
+    /** Fails, naming the --neurons file, unless the set is of {@code model}'s shape. */
+    void requireModel(NeuronSet set, org.langneurons.model.LanguageModel model) {
+        try {
+            set.requireModel(model.config().layers(), model.config().neuronsPerLayer(),
+                    "the model " + model.directory());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(neurons + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * A language's statistics from --stats (read once); without --stats, an error saying that
      * {@code what} is a statistic.

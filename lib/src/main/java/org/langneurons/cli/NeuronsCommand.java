@@ -68,6 +68,11 @@ final class NeuronsCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "neurons.json to write.")
         Path out;
 
+        @Option(names = "--trailing-empty", description = "Languages of --langs past the file's end get no neurons "
+                + "(identify.py leaves out trailing languages it found none for); without it the file must hold "
+                + "exactly --langs, unless --langs is the published seven (the 70B and Mistral files lack ja).")
+        boolean trailingEmpty;
+
         @Override
         public void run() {
             if ((neuronsPerLayer == null) == (model == null)) {
@@ -82,7 +87,8 @@ final class NeuronsCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--langs: " + e.getMessage());
             }
-            NeuronSet set = TangFiles.readMasks(masks, languages, perLayer);
+            NeuronSet set = TangFiles.readMasks(masks, languages, perLayer,
+                    trailingEmpty || languages.equals(TangFiles.PUBLISHED_LANGUAGES));
             set.save(out);
             printCounts(set);
             System.out.println("wrote " + out);

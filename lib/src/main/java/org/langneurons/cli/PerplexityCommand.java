@@ -71,7 +71,8 @@ final class PerplexityCommand implements Runnable, Main.LongRunning {
         } catch (CharacterCodingException e) {
             throw new CheckpointException(file, "is not valid UTF-8 text", e);
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot be read: " + e, e);
+            throw new CheckpointException(file, "cannot be read: " + (e instanceof java.nio.file.NoSuchFileException
+                    ? "no such file" : e.getMessage()), e);
         }
     }
 }

@@ -67,6 +67,7 @@ final class PplChangeCommand implements Runnable, Main.LongRunning {
         Function<String, ActivationStatistics> statsFor = neuronSet.statsFor("--value " + value.label());
         Intervention.setTo(set, set.languages().get(0), value, statsFor);      // fail early on a bad value
         try (LanguageModel model = adapter.attachTo(options.load())) {
+            neuronSet.requireModel(set, model);
             PerplexityEvaluation evaluation = PerplexityEvaluation.prepare(model, texts, windows.maxLength,
                     windows.batchSize);
             PerplexityChange m = evaluation.change(set, value, statsFor, progress("matrix"));

@@ -91,6 +91,7 @@ final class SteerCommand implements Runnable, Main.LongRunning {
         targets.forEach(t -> Intervention.setTo(set, t, value, statsFor));     // fail early on a bad value
         LanguageIdentifier id = LanguageIdentifier.embedded();
         try (LanguageModel model = adapter.attachTo(options.load())) {
+            neuronSet.requireModel(set, model);
             ProgressLine line = new ProgressLine(System.err, "steering", "generations");
             Steering.Matrix m = Steering.sourceTarget(model, set, promptsBySource, targets, value, statsFor,
                     GenerationConfig.greedy(maxNewTokens), id, line::update);

@@ -2,6 +2,7 @@ package org.langneurons.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,20 +129,46 @@ final class TrainCommand implements Runnable, Main.LongRunning {
         }
     }
 
-    /** One more than the largest token id of the tokenizer's vocabulary and added tokens. */
-    private static int vocabSize(Path tokenizerJson) {
+    /**
+     * One more than the largest token id of the tokenizer's vocabulary and added tokens: {@code model.vocab} maps
+     * tokens to ids (BPE, WordPiece, WordLevel) or lists {@code [token, score]} pairs in id order (Unigram).
+     */
+    static int vocabSize(Path tokenizerJson) {
+        JsonObject json;
         try {
-            var json = com.google.gson.JsonParser.parseString(Files.readString(tokenizerJson)).getAsJsonObject();
-            int max = -1;
-            for (var e : json.getAsJsonObject("model").getAsJsonObject("vocab").entrySet()) {
-                max = Math.max(max, e.getValue().getAsInt());
+            json = org.langneurons.io.StrictJson.object(Files.readString(tokenizerJson));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CheckpointException(tokenizerJson, "cannot be read: " + e.getMessage(), e);
+        }
+        JsonElement model = json.get("model");
+        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
+        long max = -1;
+        try {
+            if (vocab != null && vocab.isJsonObject()) {
+                for (var e : vocab.getAsJsonObject().entrySet()) {
+                    max = Math.max(max, org.langneurons.io.StrictJson.exactLong(e.getValue(),
+                            "model.vocab['" + e.getKey() + "']", 0, Integer.MAX_VALUE - 1));
+                }
+            } else if (vocab != null && vocab.isJsonArray()) {
+                max = vocab.getAsJsonArray().size() - 1L;      // Unigram: the id is the position
+            } else {
+                throw new IllegalArgumentException("model.vocab is " + (vocab == null ? "missing" : "not an object "
+                        + "of token ids nor a list of [token, score] pairs") + " (model type " + (model != null
+                        && model.isJsonObject() ? model.getAsJsonObject().get("type") : null) + ")");
             }
-            for (var t : json.getAsJsonArray("added_tokens")) {
-                max = Math.max(max, t.getAsJsonObject().get("id").getAsInt());
+            JsonElement added = json.get("added_tokens");
+            if (added != null && added.isJsonArray()) {
+                for (var t : added.getAsJsonArray()) {
+                    if (!t.isJsonObject() || !t.getAsJsonObject().has("id")) {
+                        throw new IllegalArgumentException("added_tokens holds " + t + ", expected {\"id\": ...}");
+                    }
+                    max = Math.max(max, org.langneurons.io.StrictJson.exactLong(t.getAsJsonObject().get("id"),
+                            "added_tokens id", 0, Integer.MAX_VALUE - 1));
+                }
             }
-            return max + 1;
-        } catch (IOException | RuntimeException e) {
+        } catch (IllegalArgumentException e) {
             throw new CheckpointException(tokenizerJson, "cannot read the vocabulary size: " + e.getMessage(), e);
         }
+        return (int) (max + 1);
     }
 }

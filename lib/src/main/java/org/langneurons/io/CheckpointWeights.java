@@ -81,7 +81,7 @@ public final class CheckpointWeights implements AutoCloseable {
         } catch (CheckpointException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new CheckpointException(index, "is not valid JSON: " + e.getMessage(), e);
+            throw new CheckpointException(index, "is not valid JSON: " + StrictJson.syntaxError(e), e);
         }
         Map<String, SafetensorsFile> byShard = new LinkedHashMap<>();
         Map<String, SafetensorsFile> fileOf = new LinkedHashMap<>();
@@ -158,8 +158,30 @@ public final class CheckpointWeights implements AutoCloseable {
         if (used.add(name)) {
             elementsRead += entry.numel();
         }
-        return file.read(name, manager, dtype);
+        NDArray array = file.read(name, manager, dtype);
+        warnIfNaN(file, name, array);
+        return array;
     }
+
+    /** NaN weights load (the file is well formed) but poison every output: say which tensor holds them. */
+    private void warnIfNaN(SafetensorsFile file, String name, NDArray array) {
+        long nan;
+        try (NDArray mask = array.isNaN(); NDArray count = mask.countNonzero()) {
+            nan = count.getLong();
+        }
+        if (nan > 0) {
+            String warning = file.path() + ": tensor '" + name + "' holds " + nan + " NaN value(s)";
+            warnings.add(warning);
+            System.err.println("warning: " + warning);
+        }
+    }
+
+    /** Warnings about the weights read so far (NaN values), each naming the file and tensor. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    private final List<String> warnings = new java.util.ArrayList<>();
 
     /** Elements of the distinct tensors read so far: the parameter count once a model is loaded. */
     public long elementsRead() {

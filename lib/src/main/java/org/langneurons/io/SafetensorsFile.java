@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -120,30 +120,48 @@ public final class SafetensorsFile implements AutoCloseable {
             Map<String, String> metadata) {
         JsonObject root;
         try {
-            JsonElement parsed = JsonParser.parseString(json.strip());
-            if (!parsed.isJsonObject()) {
-                throw new CheckpointException(path, "header is not a JSON object");
-            }
-            root = parsed.getAsJsonObject();
-        } catch (RuntimeException e) {
-            if (e instanceof CheckpointException c) {
-                throw c;
-            }
-            throw new CheckpointException(path, "header is not valid JSON: " + e.getMessage(), e);
+            root = StrictJson.object(json.strip());
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new CheckpointException(path, "header is " + (m.startsWith("key ") ? "invalid: tensor "
+                    + m.substring(4) : m), e);
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : root.entrySet()) {
             String name = e.getKey();
             if (name.equals("__metadata__")) {
-                if (e.getValue().isJsonObject()) {
-                    e.getValue().getAsJsonObject().entrySet().forEach(m -> metadata.put(m.getKey(),
-                            m.getValue().isJsonPrimitive() ? m.getValue().getAsString() : m.getValue().toString()));
+                if (!e.getValue().isJsonObject()) {
+                    throw new CheckpointException(path, "__metadata__ is " + e.getValue()
+                            + ", expected an object of strings");
+                }
+                for (var m : e.getValue().getAsJsonObject().entrySet()) {
+                    if (!m.getValue().isJsonPrimitive() || !m.getValue().getAsJsonPrimitive().isString()) {
+                        throw new CheckpointException(path, "__metadata__ field '" + m.getKey() + "' is "
+                                + m.getValue() + ", expected a string (safetensors metadata maps strings to strings)");
+                    }
+                    metadata.put(m.getKey(), m.getValue().getAsString());
                 }
                 continue;
             }
             entries.put(name, parseEntry(path, name, e.getValue(), dataStart, size));
         }
+        requireDisjoint(path, entries.values(), dataStart);
         return Collections.unmodifiableMap(entries);
+    }
+
+    /** Two tensors must not share bytes: writing one would change the other, and no writer produces that. */
+    private static void requireDisjoint(Path path, java.util.Collection<Entry> entries, long dataStart) {
+        List<Entry> byBegin = entries.stream().filter(x -> x.end() > x.begin())
+                .sorted(java.util.Comparator.comparingLong(Entry::begin)).toList();
+        for (int i = 1; i < byBegin.size(); i++) {
+            Entry a = byBegin.get(i - 1), b = byBegin.get(i);
+            if (b.begin() < a.end()) {
+                throw new CheckpointException(path, "tensors '" + a.name() + "' and '" + b.name()
+                        + "' overlap: their data_offsets [" + (a.begin() - dataStart) + ", "
+                        + (a.end() - dataStart) + ") and [" + (b.begin() - dataStart) + ", "
+                        + (b.end() - dataStart) + ") share bytes");
+            }
+        }
     }
 
     private static Entry parseEntry(Path path, String name, JsonElement value, long dataStart, long size) {
@@ -154,17 +172,18 @@ public final class SafetensorsFile implements AutoCloseable {
             var shapeJson = o.getAsJsonArray("shape");
             long[] shape = new long[shapeJson.size()];
             for (int i = 0; i < shape.length; i++) {
-                shape[i] = shapeJson.get(i).getAsLong();
-                if (shape[i] < 0) {
+                if (shapeJson.get(i).isJsonPrimitive() && shapeJson.get(i).getAsJsonPrimitive().isNumber()
+                        && shapeJson.get(i).getAsString().startsWith("-")) {
                     throw new CheckpointException(path, where + " has a negative dimension in shape " + shapeJson);
                 }
+                shape[i] = exact(path, where, shapeJson.get(i), "shape[" + i + "] of " + shapeJson);
             }
             var offsets = o.getAsJsonArray("data_offsets");
             if (offsets.size() != 2) {
                 throw new CheckpointException(path, where + ": data_offsets must hold [begin, end], got " + offsets);
             }
-            long begin = offsets.get(0).getAsLong();
-            long end = offsets.get(1).getAsLong();
+            long begin = exact(path, where, offsets.get(0), "data_offsets[0]");
+            long end = exact(path, where, offsets.get(1), "data_offsets[1]");
             // end > size - dataStart, not dataStart + end > size: offsets near 2^63 must not wrap around.
             if (begin < 0 || end < begin || end > size - dataStart) {
                 throw new CheckpointException(path, where + ": data_offsets [" + begin + ", " + end
@@ -190,6 +209,15 @@ public final class SafetensorsFile implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new CheckpointException(path, where + ": malformed header entry " + value
                     + " (expected {\"dtype\", \"shape\", \"data_offsets\"})", e);
+        }
+    }
+
+    /** A non-negative integer of the header, exactly (512.5 is not 512, 2^64 does not wrap). */
+    private static long exact(Path path, String where, JsonElement e, String field) {
+        try {
+            return StrictJson.exactLong(e, field, 0, Long.MAX_VALUE);
+        } catch (IllegalArgumentException bad) {
+            throw new CheckpointException(path, where + ": " + bad.getMessage());
         }
     }
 

@@ -99,7 +99,11 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** The ids of {@code text} from one call to the Rust tokenizer, however long the text (tests compare with it). */
     long[] encodeWhole(String text, boolean addSpecialTokens) {
-        return tokenizer.encode(text, addSpecialTokens, false).getIds();
+        try {
+            return tokenizer.encode(text, addSpecialTokens, false).getIds();
+        } catch (RuntimeException e) {
+            throw new CheckpointException(file, "cannot encode text: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -195,12 +199,16 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Text of {@code ids}, skipping special tokens. */
     public String decode(long[] ids) {
-        return tokenizer.decode(ids, true);
+        return decode(ids, true);
     }
 
     /** Text of {@code ids}, keeping special tokens when {@code skipSpecialTokens} is false. */
     public String decode(long[] ids, boolean skipSpecialTokens) {
-        return tokenizer.decode(ids, skipSpecialTokens);
+        try {
+            return tokenizer.decode(ids, skipSpecialTokens);
+        } catch (RuntimeException e) {
+            throw new CheckpointException(file, "cannot decode token ids: " + e.getMessage(), e);
+        }
     }
 
     /** The file this tokenizer was read from. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,16 @@ public final class TorchFile {
         }
     }
 
-    /** Reads the object saved in {@code file}; errors name the file and what is wrong. */
+    /** Nesting deeper than this is refused: torch.save of tensors, lists and dicts never comes near it. */
+    static final int MAX_DEPTH = 1000;
+
+    /**
+     * Values (counted with repetition, as the caller will walk them) past which a file is refused: memo references
+     * can make a small pickle stand for an exponentially large tree.
+     */
+    static final long MAX_VALUES = 50_000_000;
+
+    /** Reads the object saved in {@code file}; errors name the file, the archive entry and what is wrong. */
     public static Object read(Path file) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry pickle = zip.stream().filter(e -> e.getName().endsWith("/data.pkl")
@@ -75,23 +85,66 @@ public final class TorchFile {
                             + "ARCHIVE/data.pkl inside"));
             String prefix = pickle.getName().substring(0, pickle.getName().length() - "data.pkl".length());
             ZipEntry order = zip.getEntry(prefix + "byteorder");
+            long fileSize = java.nio.file.Files.size(file);
             if (order != null) {
-                String o = new String(zip.getInputStream(order).readAllBytes(), StandardCharsets.US_ASCII).strip();
+                String o = new String(entryBytes(file, zip, order, fileSize, 64), StandardCharsets.US_ASCII).strip();
                 if (!o.equals("little")) {
-                    throw new CheckpointException(file, "stores tensors in " + o + "-endian byte order; only "
-                            + "little-endian is read");
+                    throw new CheckpointException(file, "entry " + order.getName() + ": stores tensors in " + o
+                            + "-endian byte order; only little-endian is read");
                 }
             }
-            byte[] bytes;
-            try (InputStream in = zip.getInputStream(pickle)) {
-                bytes = in.readAllBytes();
-            }
-            return new Unpickler(file, zip, prefix, bytes).run();
+            byte[] bytes = entryBytes(file, zip, pickle, fileSize, -1);
+            return new Unpickler(file, zip, pickle.getName(), prefix, fileSize, bytes).run();
         } catch (java.util.zip.ZipException e) {
             throw new CheckpointException(file, "is not a torch.save zip archive (" + e.getMessage()
                     + "); files written with _use_new_zipfile_serialization=False are not read", e);
         } catch (IOException e) {
             throw new CheckpointException(file, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The bytes of one archive entry, its size bounded before anything is allocated: the size its header declares
+     * must be known, fit a Java array and the free heap (and {@code expected} when that is not -1; a stored entry
+     * cannot be larger than the file), and the entry must inflate to exactly that size (a zip bomb lies about it).
+     */
+    static byte[] entryBytes(Path file, ZipFile zip, ZipEntry e, long fileSize, long expected) throws IOException {
+        long declared = e.getSize();
+        String name = "entry " + e.getName();
+        if (declared < 0) {
+            throw new CheckpointException(file, name + " does not declare its size");
+        }
+        if (expected >= 0 && declared > expected) {
+            throw new CheckpointException(file, name + " declares " + declared + " bytes, expected at most "
+                    + expected);
+        }
+        if (e.getMethod() == ZipEntry.STORED && declared > fileSize) {
+            throw new CheckpointException(file, name + " declares " + declared + " bytes, more than the file's "
+                    + fileSize);
+        }
+        requireMemory(file, name, declared);
+        byte[] b = new byte[(int) declared];
+        try (InputStream in = zip.getInputStream(e)) {
+            int n = in.readNBytes(b, 0, b.length);
+            if (n < declared) {
+                throw new CheckpointException(file, name + " holds " + n + " bytes, its header declares " + declared);
+            }
+            if (in.read() >= 0) {
+                throw new CheckpointException(file, name + " inflates past the " + declared
+                        + " bytes its header declares");
+            }
+        }
+        return b;
+    }
+
+    /** Refuses to allocate {@code bytes} that do not fit a Java array or the heap left, rather than run out of it. */
+    static void requireMemory(Path file, String what, long bytes) {
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > Integer.MAX_VALUE - 8 || bytes > free) {
+            throw new CheckpointException(file, what + " needs " + bytes + " bytes, more than "
+                    + (bytes > Integer.MAX_VALUE - 8 ? "a Java array holds" : "the " + free
+                    + " bytes of heap left (-Xmx)"));
         }
     }
 
@@ -107,21 +160,26 @@ public final class TorchFile {
     private static final class Unpickler {
         private final Path file;
         private final ZipFile zip;
+        private final String entry;
         private final String prefix;
+        private final long fileSize;
         private final ByteBuffer in;
         private final Deque<Object> stack = new ArrayDeque<>();
         private final Map<Long, Object> memo = new HashMap<>();
-        private final Map<String, Object> storages = new HashMap<>();
+        private final Map<String, ByteBuffer> storages = new HashMap<>();
+        private long values;
 
-        Unpickler(Path file, ZipFile zip, String prefix, byte[] bytes) {
+        Unpickler(Path file, ZipFile zip, String entry, String prefix, long fileSize, byte[] bytes) {
             this.file = file;
             this.zip = zip;
+            this.entry = entry;
             this.prefix = prefix;
+            this.fileSize = fileSize;
             this.in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         }
 
         private CheckpointException bad(String what) {
-            return new CheckpointException(file, "data.pkl at byte " + in.position() + ": " + what);
+            return new CheckpointException(file, "entry " + entry + " at byte " + in.position() + ": " + what);
         }
 
         private Object pop() {
@@ -129,6 +187,38 @@ public final class TorchFile {
                 throw bad("pickle stack underflow");
             }
             return stack.pop();
+        }
+
+        private Object top() {
+            if (stack.isEmpty()) {
+                throw bad("pickle stack underflow");
+            }
+            return stack.peek();
+        }
+
+        @SuppressWarnings("unchecked")
+        private List<Object> topList() {
+            if (!(top() instanceof ArrayList<?> l)) {
+                throw bad("appending to " + describe(top()) + ", not a list");
+            }
+            return (List<Object>) l;
+        }
+
+        @SuppressWarnings("unchecked")
+        private Map<Object, Object> topDict() {
+            if (!(top() instanceof LinkedHashMap<?, ?> d)) {
+                throw bad("setting an item of " + describe(top()) + ", not a dict");
+            }
+            return (Map<Object, Object>) d;
+        }
+
+        /** Dict keys are hashed: only flat values, so that a hostile key (a list holding itself) cannot recurse. */
+        private Object key(Object k) {
+            if (k instanceof String || k instanceof Long || k instanceof Double || k instanceof Boolean
+                    || k == NONE) {
+                return k;
+            }
+            throw bad("dict key " + describe(k) + ": only strings, numbers, booleans and None are read as keys");
         }
 
         /** Items above the topmost mark, in order, and the mark removed. */
@@ -139,8 +229,9 @@ public final class TorchFile {
                 if (o == MARK) {
                     break;
                 }
-                items.add(0, o);
+                items.add(o);
             }
+            java.util.Collections.reverse(items);
             return items;
         }
 
@@ -155,13 +246,15 @@ public final class TorchFile {
             }
         }
 
-        private String utf8(int n) {
-            byte[] b = new byte[n];
+        private String utf8(long n) {
+            if (n < 0 || n > in.remaining()) {
+                throw bad("string of " + n + " bytes, but " + in.remaining() + " bytes are left in the pickle");
+            }
+            byte[] b = new byte[(int) n];
             in.get(b);
             return new String(b, StandardCharsets.UTF_8);
         }
 
-        @SuppressWarnings("unchecked")
         Object run() {
             try {
                 while (true) {
@@ -175,21 +268,21 @@ public final class TorchFile {
                         case '(' -> stack.push(MARK);
                         case 'a' -> {                                                    // APPEND
                             Object v = pop();
-                            ((List<Object>) stack.peek()).add(v);
+                            topList().add(v);
                         }
                         case 'e' -> {                                                    // APPENDS
                             List<Object> items = popToMark();
-                            ((List<Object>) stack.peek()).addAll(items);
+                            topList().addAll(items);
                         }
                         case 's' -> {                                                    // SETITEM
-                            Object v = pop(), k = pop();
-                            ((Map<Object, Object>) stack.peek()).put(k, v);
+                            Object v = pop(), k = key(pop());
+                            topDict().put(k, v);
                         }
                         case 'u' -> {                                                    // SETITEMS
                             List<Object> items = popToMark();
-                            Map<Object, Object> d = (Map<Object, Object>) stack.peek();
+                            Map<Object, Object> d = topDict();
                             for (int j = 0; j + 1 < items.size(); j += 2) {
-                                d.put(items.get(j), items.get(j + 1));
+                                d.put(key(items.get(j)), items.get(j + 1));
                             }
                         }
                         case 't' -> stack.push(List.copyOf(nullSafe(popToMark())));     // TUPLE
@@ -202,9 +295,9 @@ public final class TorchFile {
                             Object c = pop(), b = pop(), a = pop();
                             stack.push(tuple(a, b, c));
                         }
-                        case 'q' -> memo.put((long) (in.get() & 0xFF), stack.peek());   // BINPUT
-                        case 'r' -> memo.put(in.getInt() & 0xFFFFFFFFL, stack.peek());  // LONG_BINPUT
-                        case 0x94 -> memo.put((long) memo.size(), stack.peek());        // MEMOIZE
+                        case 'q' -> memo.put((long) (in.get() & 0xFF), top());          // BINPUT
+                        case 'r' -> memo.put(in.getInt() & 0xFFFFFFFFL, top());         // LONG_BINPUT
+                        case 0x94 -> memo.put((long) memo.size(), top());               // MEMOIZE
                         case 'h' -> stack.push(memoGet(in.get() & 0xFF));                // BINGET
                         case 'j' -> stack.push(memoGet(in.getInt() & 0xFFFFFFFFL));     // LONG_BINGET
                         case 'K' -> stack.push((long) (in.get() & 0xFF));                // BININT1
@@ -215,12 +308,15 @@ public final class TorchFile {
                         case 0x88 -> stack.push(Boolean.TRUE);                           // NEWTRUE
                         case 0x89 -> stack.push(Boolean.FALSE);                          // NEWFALSE
                         case 'N' -> stack.push(NONE);
-                        case 'X' -> stack.push(utf8(in.getInt()));                       // BINUNICODE
+                        case 'X' -> stack.push(utf8(in.getInt() & 0xFFFFFFFFL));        // BINUNICODE
                         case 0x8c -> stack.push(utf8(in.get() & 0xFF));                  // SHORT_BINUNICODE
                         case 'c' -> stack.push(global(line(), line()));                  // GLOBAL
                         case 0x93 -> {                                                   // STACK_GLOBAL
                             Object name = pop(), module = pop();
-                            stack.push(global(String.valueOf(module), String.valueOf(name)));
+                            if (!(module instanceof String m) || !(name instanceof String n)) {
+                                throw bad("STACK_GLOBAL of " + describe(module) + " and " + describe(name));
+                            }
+                            stack.push(global(m, n));
                         }
                         case 'Q' -> stack.push(persistent(pop()));                       // BINPERSID
                         case 'R' -> {                                                    // REDUCE
@@ -229,7 +325,7 @@ public final class TorchFile {
                         }
                         case '.' -> {                                                    // STOP
                             Object result = pop();
-                            return result == NONE ? null : unwrap(result);
+                            return result == NONE ? null : unwrap(result, 0, new IdentityHashMap<>());
                         }
                         default -> throw bad(String.format("unsupported pickle opcode 0x%02x: not a file of tensors,"
                                 + " lists and dicts", op));
@@ -239,8 +335,11 @@ public final class TorchFile {
                 }
             } catch (java.nio.BufferUnderflowException e) {
                 throw bad("truncated pickle");
-            } catch (ClassCastException e) {
-                throw bad("malformed pickle: " + e.getMessage());
+            } catch (CheckpointException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a shape this reader did not foresee still gets an error naming the file and the entry
+                throw bad("malformed pickle: " + e);
             }
         }
 
@@ -279,45 +378,89 @@ public final class TorchFile {
 
         private Object persistent(Object pid) {
             List<?> t = pid instanceof List<?> l ? l : null;
-            if (t == null || t.size() < 5 || !"storage".equals(t.get(0)) || !(t.get(1) instanceof Global g)) {
-                throw bad("unexpected persistent id " + pid);
+            if (t == null || t.size() < 5 || !"storage".equals(t.get(0)) || !(t.get(1) instanceof Global g)
+                    || !(t.get(2) instanceof String key) || !(t.get(4) instanceof Long numel)) {
+                throw bad("unexpected persistent id " + describe(pid)
+                        + ", expected ('storage', TYPE, KEY, LOCATION, NUMEL)");
             }
-            String key = String.valueOf(t.get(2));
-            return new StorageRef(g.name(), key, ((Number) t.get(4)).longValue());
+            if (numel < 0) {
+                throw bad("storage " + key + " of " + numel + " elements");
+            }
+            return new StorageRef(g.name(), key, numel);
         }
 
         private Object reduce(Object f, Object args) {
             if (!(f instanceof Global g) || !(args instanceof List<?> a)) {
-                throw bad("REDUCE of " + f + " is not supported");
+                throw bad("REDUCE of " + describe(f) + " is not supported");
             }
             if (g.name().equals("OrderedDict")) {
                 return new LinkedHashMap<>();
             }
             if (g.name().equals("_rebuild_tensor_v2") && a.size() >= 4 && a.get(0) instanceof StorageRef s) {
-                long offset = ((Number) a.get(1)).longValue();
-                long[] shape = longs(a.get(2));
-                long[] stride = longs(a.get(3));
+                if (!(a.get(1) instanceof Long offset)) {
+                    throw bad("tensor of storage " + s.key() + ": offset " + describe(a.get(1))
+                            + " is not an integer");
+                }
+                long[] shape = longs(a.get(2), "shape", s);
+                long[] stride = longs(a.get(3), "stride", s);
                 return tensor(s, offset, shape, stride);
             }
-            throw bad("REDUCE of " + g.module() + "." + g.name() + " with " + args + " is not supported");
+            throw bad("REDUCE of " + g.module() + "." + g.name() + " with " + describe(args) + " is not supported");
         }
 
-        private long[] longs(Object o) {
-            return ((List<?>) o).stream().mapToLong(x -> ((Number) x).longValue()).toArray();
+        private long[] longs(Object o, String what, StorageRef s) {
+            if (!(o instanceof List<?> l) || l.size() > 64 || !l.stream().allMatch(x -> x instanceof Long)) {
+                throw bad("tensor of storage " + s.key() + ": " + what + " " + describe(o)
+                        + " is not a tuple of at most 64 integers");
+            }
+            return l.stream().mapToLong(x -> (Long) x).toArray();
         }
 
         private Tensor tensor(StorageRef s, long offset, long[] shape, long[] stride) {
+            String where = "tensor of storage " + prefix + "data/" + s.key() + " with shape " + Arrays.toString(shape)
+                    + " and stride " + Arrays.toString(stride);
+            if (shape.length != stride.length) {
+                throw bad(where + ": shape and stride differ in length");
+            }
             int width = switch (s.type()) {
                 case "LongStorage", "DoubleStorage" -> 8;
                 case "IntStorage", "FloatStorage" -> 4;
                 case "ShortStorage", "HalfStorage" -> 2;
                 default -> 1;
             };
-            ByteBuffer data = storageBytes(s, width);
-            long numel = Arrays.stream(shape).reduce(1, (x, y) -> x * y);
-            if (numel > Integer.MAX_VALUE) {
-                throw bad("tensor of " + numel + " elements is too large");
+            // every size is checked exactly (no wrap-around) before anything is allocated
+            long numel = 1;
+            long last = offset;                         // the largest storage position an element reads
+            try {
+                if (offset < 0) {
+                    throw bad(where + ": negative storage offset " + offset);
+                }
+                for (int d = 0; d < shape.length; d++) {
+                    if (shape[d] < 0 || stride[d] < 0) {
+                        throw bad(where + ": negative " + (shape[d] < 0 ? "dimension " + shape[d]
+                                : "stride " + stride[d]));
+                    }
+                    numel = Math.multiplyExact(numel, shape[d]);
+                }
+                if (numel > 0) {
+                    for (int d = 0; d < shape.length; d++) {
+                        last = Math.addExact(last, Math.multiplyExact(shape[d] - 1, stride[d]));
+                    }
+                    if (last >= s.numel()) {
+                        throw bad(where + ": its last element lies at storage position " + last
+                                + ", outside its storage of " + s.numel() + " elements");
+                    }
+                }
+                Math.multiplyExact(s.numel(), (long) width);
+            } catch (ArithmeticException e) {
+                throw bad(where + ": its size overflows 64 bits");
             }
+            if (numel > Integer.MAX_VALUE - 8) {
+                throw bad(where + ": " + numel + " elements are too many to read");
+            }
+            countValues(numel);
+            requireMemory(file, "entry " + entry + ": " + where, numel * 8);
+            ByteBuffer data = numel == 0 ? ByteBuffer.allocate(0) : storageBytes(s, width);
             boolean floating = s.type().equals("FloatStorage") || s.type().equals("DoubleStorage")
                     || s.type().equals("HalfStorage");
             long[] longs = floating ? null : new long[(int) numel];
@@ -327,10 +470,6 @@ public final class TorchFile {
                 long pos = offset;
                 for (int d = 0; d < shape.length; d++) {
                     pos += index[d] * stride[d];
-                }
-                if (pos < 0 || pos >= s.numel()) {
-                    throw bad("tensor element at storage position " + pos + " is outside its storage of "
-                            + s.numel());
                 }
                 int at = (int) (pos * width);
                 switch (s.type()) {
@@ -362,27 +501,38 @@ public final class TorchFile {
             return sign == 1 ? -v : v;
         }
 
+        /** A storage's bytes: its entry must hold exactly NUMEL elements of its type (as torch.save writes). */
         private ByteBuffer storageBytes(StorageRef s, int width) {
-            Object cached = storages.get(s.key());
-            if (cached instanceof ByteBuffer b) {
-                return b;
+            ByteBuffer cached = storages.get(s.key());
+            if (cached != null) {
+                return cached;
             }
-            ZipEntry e = zip.getEntry(prefix + "data/" + s.key());
+            String name = prefix + "data/" + s.key();
+            ZipEntry e = zip.getEntry(name);
             if (e == null) {
-                throw bad("storage " + s.key() + " is missing from the archive (data/" + s.key() + ")");
+                throw bad("storage " + s.key() + " is missing from the archive (" + name + ")");
+            }
+            long needed = s.numel() * width;         // no overflow: checked by the caller
+            if (e.getSize() >= 0 && e.getSize() < needed) {
+                throw new CheckpointException(file, "entry " + name + " has " + e.getSize() + " bytes, its "
+                        + s.type() + " of " + s.numel() + " elements needs " + needed);
             }
             byte[] b;
-            try (InputStream is = zip.getInputStream(e)) {
-                b = is.readAllBytes();
+            try {
+                b = entryBytes(file, zip, e, fileSize, needed);
             } catch (IOException ex) {
-                throw new CheckpointException(file, "cannot read storage data/" + s.key() + ": " + ex, ex);
-            }
-            if (b.length < s.numel() * width) {
-                throw bad("storage data/" + s.key() + " has " + b.length + " bytes, expected " + s.numel() * width);
+                throw new CheckpointException(file, "entry " + name + " cannot be read: " + ex, ex);
             }
             ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             storages.put(s.key(), buf);
             return buf;
+        }
+
+        private void countValues(long n) {
+            values += n;
+            if (values > MAX_VALUES) {
+                throw bad("holds more than " + MAX_VALUES + " values (counting each reference to a shared value)");
+            }
         }
 
         private static final Object NONE = new Object() {
@@ -400,23 +550,55 @@ public final class TorchFile {
             return List.copyOf(nullSafe(Arrays.asList(items)));
         }
 
-        /** Replaces the internal None marker by null, recursively. */
-        @SuppressWarnings("unchecked")
-        private static Object unwrap(Object o) {
+        /**
+         * Replaces the internal None marker by null, recursively, refusing cycles (a list holding itself), nesting
+         * deeper than {@link #MAX_DEPTH} and trees of more than {@link #MAX_VALUES} values.
+         */
+        private Object unwrap(Object o, int depth, IdentityHashMap<Object, Boolean> open) {
+            countValues(1);
             if (o == NONE) {
                 return null;
             }
+            if (!(o instanceof List<?>) && !(o instanceof Map<?, ?>)) {
+                return o;
+            }
+            if (depth >= MAX_DEPTH) {
+                throw bad("lists, tuples or dicts nested deeper than " + MAX_DEPTH + " levels");
+            }
+            if (open.put(o, Boolean.TRUE) != null) {
+                throw bad("a list or dict contains itself (a reference cycle)");
+            }
+            Object out;
             if (o instanceof List<?> l) {
-                List<Object> out = new ArrayList<>();
-                l.forEach(x -> out.add(unwrap(x)));
-                return out;
+                List<Object> copy = new ArrayList<>(l.size());
+                for (Object x : l) {
+                    copy.add(unwrap(x, depth + 1, open));
+                }
+                out = copy;
+            } else {
+                Map<Object, Object> copy = new LinkedHashMap<>();
+                for (var e : ((Map<?, ?>) o).entrySet()) {
+                    copy.put(unwrap(e.getKey(), depth + 1, open), unwrap(e.getValue(), depth + 1, open));
+                }
+                out = copy;
             }
-            if (o instanceof Map<?, ?> m) {
-                Map<Object, Object> out = new LinkedHashMap<>();
-                m.forEach((k, v) -> out.put(unwrap(k), unwrap(v)));
-                return out;
-            }
-            return o;
+            open.remove(o);
+            return out;
         }
+    }
+
+    /** A short description of a pickled value for messages: never its contents, which may hold themselves. */
+    private static String describe(Object o) {
+        if (o instanceof List<?> l) {
+            return (o instanceof ArrayList<?> ? "a list of " : "a tuple of ") + l.size();
+        }
+        if (o instanceof Map<?, ?> m) {
+            return "a dict of " + m.size();
+        }
+        if (o instanceof String str) {
+            return "'" + (str.length() > 40 ? str.substring(0, 40) + "..." : str) + "'";
+        }
+        return o == null || o == MARK ? String.valueOf(o == MARK ? "a mark" : "None") : o instanceof Global g
+                ? g.module() + "." + g.name() : o instanceof StorageRef s ? "storage " + s.key() : o.toString();
     }
 }

@@ -20,6 +20,19 @@ import java.util.List;
 public record Generation(List<long[]> tokens, List<String> texts, List<StopReason> stops) {
 
     /**
+     * Receives each generated token as soon as it is chosen (before the whole batch ends), e.g. to print it.
+     *
+     * <pre>{@code
+     * Generation.Listener print = (sequence, token) -> System.out.print(token + " ");
+     * }</pre>
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /** Sequence {@code sequence} of the batch produced {@code token}. */
+        void token(int sequence, long token);
+    }
+
+    /**
      * Why the generation of one sequence ended.
      *
      * <pre>{@code
@@ -31,7 +44,7 @@ public record Generation(List<long[]> tokens, List<String> texts, List<StopReaso
         EOS("eos"),
         /** Its text came to contain a stop string. */
         STOP_STRING("stop-string"),
-        /** It reached the maximum number of new tokens. */
+        /** It reached the maximum number of new tokens, or the model's context (max_position_embeddings). */
         LENGTH("length");
 
         private final String label;

@@ -17,10 +17,36 @@ import org.langneurons.io.TextTokenizer;
 final class Generator {
     private final LanguageModel model;
     private final GenerationConfig generation;
+    private final Generation.Listener listener;
 
-    Generator(LanguageModel model, GenerationConfig generation) {
+    Generator(LanguageModel model, GenerationConfig generation, Generation.Listener listener) {
         this.model = model;
         this.generation = generation;
+        this.listener = listener;
+    }
+
+    /** Models already warned about their context: a loop of generations warns once, not at every call. */
+    private static final java.util.Set<java.nio.file.Path> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * New tokens that fit the model's context after a prompt of {@code promptLength} (all asked for when the
+     * config gives no max_position_embeddings), with a warning when that is fewer than asked. A prompt that already
+     * fills the context gets its tokens and a warning, as transformers gives.
+     */
+    private int newTokensWithinContext(int promptLength) {
+        int context = model.config().maxPositions();
+        if (context <= 0 || (long) promptLength + generation.maxNewTokens() <= context) {
+            return generation.maxNewTokens();
+        }
+        int steps = promptLength >= context ? generation.maxNewTokens() : context - promptLength;
+        if (WARNED.add(model.directory())) {
+            System.err.println("warning: " + model.directory() + " has a context of " + context + " positions "
+                    + "(max_position_embeddings): " + (promptLength >= context ? "the prompt of " + promptLength
+                    + " tokens already fills it; positions past it are beyond what the model was trained on"
+                    : "generation stops at " + context + " positions, " + steps + " new tokens after a prompt of "
+                    + promptLength + ", not " + generation.maxNewTokens()));
+        }
+        return steps;
     }
 
     /** Generates from token-id prompts; see {@link LanguageModel#generate(List, GenerationConfig)}. */
@@ -49,7 +75,8 @@ final class Generator {
             }
             NDArray seen = generation.repetitionPenalty() != 1 ? seenTokens(run, batch, vocab) : null;
             long[] last = null;
-            for (int step = 0; step < generation.maxNewTokens(); step++) {
+            int steps = newTokensWithinContext(promptLength);
+            for (int step = 0; step < steps; step++) {
                 long[] next;
                 try (NDManager scope = run.newSubManager()) {
                     boolean incremental = cache != null && step > 0;
@@ -78,6 +105,9 @@ final class Generator {
                 for (int i = 0; i < b; i++) {
                     if (stops[i] == null) {
                         generated.get(i).add(next[i]);
+                        if (listener != null) {
+                            listener.token(i, next[i]);
+                        }
                         stops[i] = stopReason(tokenizer, generated.get(i), next[i], texts, i);
                     }
                     allDone &= stops[i] != null;

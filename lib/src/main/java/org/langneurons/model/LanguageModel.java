@@ -641,7 +641,23 @@ public final class LanguageModel implements AutoCloseable {
      * covers the prompt and each later step one new position per sequence; see {@code HookContext}).
      */
     public Generation generate(List<long[]> prompts, GenerationConfig generation) {
-        return new Generator(this, generation).generate(prompts);
+        return generate(prompts, generation, null);
+    }
+
+    /**
+     * Generates as {@link #generate(List, GenerationConfig)} does, giving {@code listener} (when not null) each token
+     * as it is chosen. Generation stops at the model's context: a sequence reaching {@code max_position_embeddings}
+     * positions ends with {@link Generation.StopReason#LENGTH}, with a warning on standard error, as transformers
+     * warns.
+     *
+     * <pre>{@code
+     * LanguageModel model = LanguageModel.load(Path.of("Llama-3.1-8B"));
+     * model.generate(List.of(new long[] {128000, 791}), GenerationConfig.greedy(64),
+     *         (sequence, token) -> System.out.print(token + " "));
+     * }</pre>
+     */
+    public Generation generate(List<long[]> prompts, GenerationConfig generation, Generation.Listener listener) {
+        return new Generator(this, generation, listener).generate(prompts);
     }
 
     /** The tokenizer, or an error naming the checkpoint when it has none. */

@@ -87,7 +87,8 @@ public record ModelConfig(Architecture architecture, int vocabSize, int hiddenSi
         } catch (CheckpointException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new CheckpointException(file, "is not valid JSON: " + e.getMessage(), e);
+            throw new CheckpointException(file, "is not valid JSON: " + org.langneurons.io.StrictJson.syntaxError(e),
+                    e);
         }
         return fromJson(file, json);
     }

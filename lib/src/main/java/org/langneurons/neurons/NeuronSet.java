@@ -5,7 +5,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
+import org.langneurons.io.StrictJson;
 
 /**
  * Language-specific neurons: for each language, for each layer, the ascending indices of its neurons. A neuron may
@@ -339,43 +339,85 @@ public record NeuronSet(String method, Map<String, Object> settings, List<String
         }
     }
 
-    /** Parses {@code neurons.json} text. */
+    /** Parses {@code neurons.json} text; every number is read exactly (3.7 is not neuron 3, 2^32 + 5 not 5). */
     public static NeuronSet fromJson(String text) {
-        JsonObject o;
-        try {
-            o = JsonParser.parseString(text).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
+        JsonObject o = StrictJson.object(text);
+        if (!field(o, "method").isJsonPrimitive() || !field(o, "method").getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException("field method is " + o.get("method") + ", expected a string");
         }
         String method = field(o, "method").getAsString();
         Map<String, Object> settings = new LinkedHashMap<>();
         if (o.has("settings")) {
-            for (var e : field(o, "settings").getAsJsonObject().entrySet()) {
+            if (!o.get("settings").isJsonObject()) {
+                throw new IllegalArgumentException("field settings is " + o.get("settings") + ", expected an object");
+            }
+            for (var e : o.getAsJsonObject("settings").entrySet()) {
                 settings.put(e.getKey(), GSON.fromJson(e.getValue(), Object.class));
             }
         }
         List<String> languages = new ArrayList<>();
-        field(o, "languages").getAsJsonArray().forEach(e -> languages.add(e.getAsString()));
-        int layers = field(o, "layers").getAsInt();
-        int perLayer = field(o, "neurons_per_layer").getAsInt();
-        JsonObject n = field(o, "neurons").getAsJsonObject();
+        for (JsonElement e : array(field(o, "languages"), "languages")) {
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+                throw new IllegalArgumentException("field languages holds " + e + ", expected language codes");
+            }
+            languages.add(e.getAsString());
+        }
+        int layers = StrictJson.exactInt(field(o, "layers"), "field layers", 1, Integer.MAX_VALUE);
+        int perLayer = StrictJson.exactInt(field(o, "neurons_per_layer"), "field neurons_per_layer", 1,
+                Integer.MAX_VALUE);
+        if (!field(o, "neurons").isJsonObject()) {
+            throw new IllegalArgumentException("field neurons is " + o.get("neurons") + ", expected an object");
+        }
+        JsonObject n = o.getAsJsonObject("neurons");
         Map<String, int[][]> neurons = new LinkedHashMap<>();
         for (String lang : languages) {
             if (!n.has(lang)) {
                 throw new IllegalArgumentException("field neurons." + lang + " is missing");
             }
-            JsonArray ls = n.getAsJsonArray(lang);
+            JsonArray ls = array(n.get(lang), "neurons." + lang);
+            if (ls.size() != layers) {
+                throw new IllegalArgumentException("field neurons." + lang + " has " + ls.size()
+                        + " layers, field layers says " + layers);
+            }
             int[][] out = new int[ls.size()][];
             for (int l = 0; l < ls.size(); l++) {
-                JsonArray a = ls.get(l).getAsJsonArray();
+                String where = "neurons." + lang + "[" + l + "]";
+                JsonArray a = array(ls.get(l), where);
                 out[l] = new int[a.size()];
                 for (int j = 0; j < a.size(); j++) {
-                    out[l][j] = a.get(j).getAsInt();
+                    out[l][j] = StrictJson.exactInt(a.get(j), where + "[" + j + "]", 0, perLayer);
                 }
             }
             neurons.put(lang, out);
         }
         return new NeuronSet(method, settings, languages, layers, perLayer, neurons);
+    }
+
+    private static JsonArray array(JsonElement e, String name) {
+        if (!e.isJsonArray()) {
+            throw new IllegalArgumentException("field " + name + " is " + (e.toString().length() > 60
+                    ? e.toString().substring(0, 60) + "..." : e) + ", expected an array");
+        }
+        return e.getAsJsonArray();
+    }
+
+    /**
+     * Fails unless this set is of a model with {@code modelLayers} layers of {@code modelNeuronsPerLayer} neurons:
+     * indices of another model would switch the wrong neurons, silently.
+     *
+     * <pre>{@code
+     * NeuronSet s = NeuronSet.builder("hand", Map.of(), List.of("en"), 4, 688).add("en", 3, 17).build();
+     * s.requireModel(4, 688, "the model");      // passes; (4, 11008) would throw
+     * }</pre>
+     *
+     * @param model names the model in the message, e.g. its directory
+     */
+    public void requireModel(int modelLayers, int modelNeuronsPerLayer, String model) {
+        if (layers != modelLayers || neuronsPerLayer != modelNeuronsPerLayer) {
+            throw new IllegalArgumentException("the neuron set is of " + layers + " layers x " + neuronsPerLayer
+                    + " neurons, " + model + " has " + modelLayers + " x " + modelNeuronsPerLayer
+                    + ": it belongs to another model");
+        }
     }
 
     private static JsonElement field(JsonObject o, String name) {

@@ -18,8 +18,9 @@ import org.langneurons.stats.NeuronGrid;
  * <li>activation files ({@code activation.py}): {@code {"n": int, "over_zero": int32 tensor [L, I]}}, one per
  *     language;</li>
  * <li>neuron masks ({@code identify.py}, the published {@code *.neuron.pth}): a list over languages of lists over
- *     layers of int64 index tensors. The files do not name their languages (the caller gives them, in order), and a
- *     trailing language without neurons is missing from them: it gets empty lists here.</li>
+ *     layers of int64 index tensors. The files do not name their languages (the caller gives them, in order), and
+ *     trailing languages without neurons are missing from them ({@code identify.py} splits by a bincount): only
+ *     when the caller allows it do they get empty lists here.</li>
  * </ul>
  * and writes neuron sets in the mask format ({@link #writeMasks}), for Tang et al.'s {@code generation.py} and
  * {@code ppl.py}.
@@ -53,21 +54,40 @@ public final class TangFiles {
 
     /**
      * The published masks found in {@code dir} ({@code NAME.neuron.pth} of {@link #PUBLISHED_MODELS}), by model
-     * name in that order; models whose file is not there are left out.
+     * name in that order; models whose file is not there are left out. Files lacking trailing languages (70B and
+     * Mistral hold six lists: ja has no neurons) get empty ones.
      */
     public static Map<String, NeuronSet> readPublished(Path dir) {
         Map<String, NeuronSet> out = new LinkedHashMap<>();
         PUBLISHED_MODELS.forEach((name, perLayer) -> {
             Path file = dir.resolve(name + ".neuron.pth");
             if (java.nio.file.Files.isRegularFile(file)) {
-                out.put(name, readMasks(file, PUBLISHED_LANGUAGES, perLayer));
+                out.put(name, readMasks(file, PUBLISHED_LANGUAGES, perLayer, true));  // 70B and Mistral lack ja
             }
         });
         return out;
     }
 
-    /** Reads a mask file as a neuron set of {@code languages} over neurons per layer {@code neuronsPerLayer}. */
+    /**
+     * Reads a mask file as a neuron set of {@code languages} over neurons per layer {@code neuronsPerLayer}; the file
+     * must hold exactly that many languages.
+     */
     public static NeuronSet readMasks(Path file, List<String> languages, int neuronsPerLayer) {
+        return readMasks(file, languages, neuronsPerLayer, false);
+    }
+
+    /**
+     * Reads a mask file as {@link #readMasks(Path, List, int)} does; with {@code trailingEmpty}, languages past the
+     * file's end get no neurons (trailing languages {@code identify.py} found no neurons for are missing from it).
+     *
+     * <pre>{@code
+     * NeuronSet s = TangFiles.readMasks(Path.of("masks.pth"), List.of("en", "fr", "zh"), 5, true);
+     * }</pre>
+     */
+    public static NeuronSet readMasks(Path file, List<String> languages, int neuronsPerLayer, boolean trailingEmpty) {
+        if (neuronsPerLayer < 1) {
+            throw new IllegalArgumentException("neurons per layer must be >= 1, got " + neuronsPerLayer);
+        }
         Object o = TorchFile.read(file);
         if (!(o instanceof List<?> perLanguage)) {
             throw new CheckpointException(file, "holds " + describe(o) + ", expected a list over languages of lists "
@@ -76,6 +96,11 @@ public final class TangFiles {
         if (perLanguage.size() > languages.size()) {
             throw new CheckpointException(file, "holds " + perLanguage.size() + " languages' neurons but "
                     + languages.size() + " languages were named " + languages);
+        }
+        if (perLanguage.size() < languages.size() && !trailingEmpty) {
+            throw new CheckpointException(file, "holds " + perLanguage.size() + " languages' neurons but "
+                    + languages.size() + " languages were named " + languages + ": name the file's languages, or "
+                    + "allow trailing languages without neurons (--trailing-empty)");
         }
         int layers = -1;
         Map<String, int[][]> neurons = new LinkedHashMap<>();

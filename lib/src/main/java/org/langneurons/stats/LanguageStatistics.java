@@ -23,17 +23,10 @@ public final class LanguageStatistics {
     }
 
     /**
-     * The collection settings that change what a probability or a mean means; languages compared under different
-     * ones would differ by convention, not by language. Compared where both files record them.
-     */
-    static final List<String> CONVENTIONS = List.of("tensor", "aggregation", "include_padding", "windows",
-            "separator", "max_length", "full_windows_only", "full_batches_only");
-
-    /**
      * The statistics given, in order.
      *
-     * @throws IllegalArgumentException when a language appears twice, the shapes differ (not one model), or two
-     *                                  languages were collected under different conventions ({@link #CONVENTIONS})
+     * @throws IllegalArgumentException when a language appears twice, the shapes differ (not one model) or the
+     *                                  recorded tensor or any setting of the collection differs
      */
     public static LanguageStatistics of(List<ActivationStatistics> stats) {
         if (stats.isEmpty()) {
@@ -47,24 +40,38 @@ public final class LanguageStatistics {
                         + s.neurons() + ", those of " + first.language() + " " + first.layers() + " x "
                         + first.neurons() + ": not one model");
             }
-            if (s.tensor() != first.tensor() || s.aggregation() != first.aggregation()) {
-                throw new IllegalArgumentException("statistics of " + s.language() + " are of " + s.tensor()
-                        + ", " + s.aggregation().label() + ", those of " + first.language() + " of "
-                        + first.tensor() + ", " + first.aggregation().label() + ": collect them alike");
-            }
-            for (String key : CONVENTIONS) {
-                String a = s.info().get(key), b = first.info().get(key);
-                if (a != null && b != null && !a.equals(b)) {
-                    throw new IllegalArgumentException("statistics of " + s.language() + " were collected with "
-                            + key + " " + a + ", those of " + first.language() + " with " + b
-                            + ": collect them alike");
-                }
-            }
             if (m.put(s.language(), s) != null) {
                 throw new IllegalArgumentException("statistics of " + s.language() + " given twice");
             }
+            requireSameCollection(first, s);
         }
         return new LanguageStatistics(m);
+    }
+
+    /** Settings that differ between the languages of one collection by design. */
+    private static final java.util.Set<String> PER_LANGUAGE = java.util.Set.of("thresholds");
+
+    /**
+     * Statistics of another model, recorded tensor, window length or any other setting measure something else:
+     * combining them would compare languages on different footings, silently. Every recorded setting must agree
+     * (a setting one file has and the other lacks counts as differing).
+     */
+    private static void requireSameCollection(ActivationStatistics first, ActivationStatistics s) {
+        if (!s.tensor().equals(first.tensor())) {
+            throw new IllegalArgumentException("statistics of " + s.language() + " record " + s.tensor()
+                    + ", those of " + first.language() + " " + first.tensor() + ": not one collection");
+        }
+        java.util.Set<String> keys = new java.util.TreeSet<>(first.info().keySet());
+        keys.addAll(s.info().keySet());
+        for (String key : keys) {
+            String a = first.info().get(key), b = s.info().get(key);
+            if (!PER_LANGUAGE.contains(key) && !java.util.Objects.equals(a, b)) {
+                throw new IllegalArgumentException("statistics of " + s.language() + " were collected with " + key
+                        + "=" + (b == null ? "(not recorded)" : b) + ", those of " + first.language() + " with "
+                        + key + "=" + (a == null ? "(not recorded)" : a) + ": not one collection (collect every "
+                        + "language with the same model and settings)");
+            }
+        }
     }
 
     /** The languages, in order. */

@@ -63,12 +63,22 @@ public final class StatisticsDirectory {
 
     /** The statistics of {@code languages}, read from their files. */
     public LanguageStatistics load(List<String> languages) {
-        return LanguageStatistics.of(languages.stream().map(this::statistics).toList());
+        return combine(languages.stream().map(this::statistics).toList(), ".safetensors");
+    }
+
+    /** The languages of one folder, combined; a mismatch names the folder and the files. */
+    private LanguageStatistics combine(List<ActivationStatistics> stats, String suffix) {
+        try {
+            return LanguageStatistics.of(stats);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(dir + " (" + stats.stream().map(s -> s.language() + suffix)
+                    .collect(java.util.stream.Collectors.joining(", ")) + "): " + e.getMessage(), e);
+        }
     }
 
     /** The relevance passes of {@code languages}, read from their files. */
     public LanguageStatistics loadRelevance(List<String> languages) {
-        return LanguageStatistics.of(languages.stream().map(this::relevance).toList());
+        return combine(languages.stream().map(this::relevance).toList(), ".relevance.safetensors");
     }
 
     /** Collects (or reads back) the statistics of one language into {@code LANG.safetensors}. */

@@ -200,6 +200,16 @@ class CliTest {
         assertEquals("length", json.get("stop").getAsString());
     }
 
+    /** Plain output is streamed token by token; what it prints in the end equals the JSON's ids. */
+    @Test
+    void generateStreamsThePlainOutput() {
+        Result plain = run("generate", "--model", llama(), "--ids", "1,5,9", "--max-new-tokens", "6", "--ignore-eos");
+        Result json = run("generate", "--model", llama(), "--ids", "1,5,9", "--max-new-tokens", "6", "--ignore-eos",
+                "--json");
+        assertEquals(0, plain.status(), plain.toString());
+        assertEquals(Arrays.toString(longs(json.json().get("ids"))) + System.lineSeparator(), plain.out());
+    }
+
     @Test
     void perplexityWithoutTokenizer(@TempDir Path tmp) throws IOException {
         Path text = Files.writeString(tmp.resolve("text.txt"), "Bonjour le monde\n");
@@ -212,88 +222,7 @@ class CliTest {
 
     // ---- bad input ----
 
-    static Path brokenModelType(Path tmp) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("gpt2-checkpoint"));
-        Path src = Fixtures.parity("llama");
-        try (Stream<Path> files = Files.list(src)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, dir.resolve(f.getFileName().toString()));
-            }
-        }
-        JsonObject config = Fixtures.json(dir.resolve("config.json"));
-        config.addProperty("model_type", "gpt2");
-        Files.writeString(dir.resolve("config.json"), config.toString());
-        return dir;
-    }
-
-    static Stream<Arguments> badInvocations() {
-        String m = "--model";
-        return Stream.of(
-                Arguments.of("missing model directory", new String[] {"info", m, "@TMP@/no-such-checkpoint"},
-                        new String[] {"no-such-checkpoint", "not a directory"}),
-                Arguments.of("unknown model_type", new String[] {"info", m, "@GPT2@"},
-                        new String[] {"config.json", "gpt2", "supported: llama"}),
-                Arguments.of("ids not numbers", new String[] {"logits", m, "@LLAMA@", "--ids", "1,x,3"},
-                        new String[] {"--ids 1,x,3", "'x'", "not a token id"}),
-                Arguments.of("empty ids", new String[] {"logits", m, "@LLAMA@", "--ids", ""},
-                        new String[] {"empty input", "--ids"}),
-                Arguments.of("id out of range", new String[] {"logits", m, "@LLAMA@", "--ids", "1,512,3"},
-                        new String[] {"token id 512", "position 1", "[0, 512)"}),
-                Arguments.of("negative id in activations",
-                        new String[] {"activations", m, "@LLAMA@", "--ids", "-1,5"},
-                        new String[] {"token id -1", "position 0", "[0, 512)"}),
-                Arguments.of("id out of range in generate",
-                        new String[] {"generate", m, "@LLAMA@", "--ids", "1,600", "--json"},
-                        new String[] {"token id 600", "position 1"}),
-                Arguments.of("unsupported dtype", new String[] {"info", m, "@LLAMA@", "--dtype", "bf16"},
-                        new String[] {"dtype", "'bf16'", "fp32 or fp16"}),
-                Arguments.of("unknown device", new String[] {"info", m, "@LLAMA@", "--device", "tpu"},
-                        new String[] {"device", "'tpu'", "cpu, gpu or gpu:N"}),
-                Arguments.of("unknown hook point",
-                        new String[] {"activations", m, "@LLAMA@", "--ids", "1,2", "--hook", "mlp.nope"},
-                        new String[] {"'mlp.nope'", "mlp.act"}),
-                Arguments.of("hook layer out of range",
-                        new String[] {"activations", m, "@LLAMA@", "--ids", "1,2", "--hook", "blocks.7.mlp.act"},
-                        new String[] {"blocks.7", "2 layers"}),
-                Arguments.of("generate without prompt", new String[] {"generate", m, "@LLAMA@"},
-                        new String[] {"--prompt", "--ids"}),
-                Arguments.of("negative temperature",
-                        new String[] {"generate", m, "@LLAMA@", "--ids", "1,2", "--temperature", "-1"},
-                        new String[] {"temperature", "-1.0"}),
-                Arguments.of("top-p out of range",
-                        new String[] {"generate", m, "@LLAMA@", "--ids", "1,2", "--top-p", "1.5"},
-                        new String[] {"top-p", "1.5"}),
-                Arguments.of("zero new tokens",
-                        new String[] {"generate", m, "@LLAMA@", "--ids", "1,2", "--max-new-tokens", "0"},
-                        new String[] {"max new tokens", "got 0"}),
-                Arguments.of("missing text file",
-                        new String[] {"perplexity", m, "@LLAMA@", "--text-file", "@TMP@/absent.txt"},
-                        new String[] {"absent.txt", "cannot be read"}),
-                Arguments.of("empty text file",
-                        new String[] {"perplexity", m, "@LLAMA@", "--text-file", "@TMP@/empty.txt"},
-                        new String[] {"empty.txt", "empty input"}));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("badInvocations")
-    void badInputExitsNonZeroNamingTheCulprit(String what, String[] args, String[] fragments, @TempDir Path tmp)
-            throws IOException {
-        Files.writeString(tmp.resolve("empty.txt"), "\n  \n");
-        String[] resolved = args.clone();
-        for (int i = 0; i < resolved.length; i++) {
-            resolved[i] = resolved[i].replace("@LLAMA@", llama()).replace("@TMP@", tmp.toString());
-            if (resolved[i].equals("@GPT2@")) {
-                resolved[i] = brokenModelType(tmp).toString();
-            }
-        }
-        Result r = run(resolved);
-        assertNotEquals(0, r.status(), what + ": " + r);
-        assertTrue(r.err().startsWith("error: "), what + ": " + r);
-        for (String f : fragments) {
-            assertTrue(r.err().contains(f), what + ": stderr should name '" + f + "': " + r);
-        }
-        assertEquals("", r.out(), what + ": nothing on stdout: " + r);
-    }
+    // Bad input: the catalogue of BadInputCatalogTest (files made, command, exit status, words of the error).
 
     @Test
     void usageMistakesExitWithStatus2() {

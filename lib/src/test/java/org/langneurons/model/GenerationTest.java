@@ -38,6 +38,34 @@ class GenerationTest {
         }
     }
 
+    /** The listener sees every token as it is chosen, in order, per sequence; none after a sequence ended. */
+    @Test
+    void listenerSeesEachTokenAsItComes() {
+        long[] b = {1, 5, 9};
+        try (LanguageModel model = LanguageModel.load(Fixtures.parity("llama"))) {
+            java.util.List<java.util.List<Long>> seen = java.util.List.of(new java.util.ArrayList<>(),
+                    new java.util.ArrayList<>());
+            Generation g = model.generate(List.of(prompt(), b), GenerationConfig.greedy(6).withStopAtEos(false),
+                    (sequence, token) -> seen.get(sequence).add(token));
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(g.tokens().get(i), seen.get(i).stream().mapToLong(Long::longValue).toArray());
+            }
+        }
+    }
+
+    /** Past max_position_embeddings (128 here) nothing is generated: the sequence ends there, LENGTH. */
+    @Test
+    void generationStopsAtTheContext() {
+        try (LanguageModel model = LanguageModel.load(Fixtures.parity("llama"))) {
+            long[] prompt = new long[120];
+            Arrays.fill(prompt, 5);
+            Generation g = model.generate(List.of(prompt), GenerationConfig.greedy(Integer.MAX_VALUE)
+                    .withStopAtEos(false));
+            assertEquals(8, g.tokens().get(0).length);
+            assertEquals(Generation.StopReason.LENGTH, g.stops().get(0));
+        }
+    }
+
     @Test
     void samplingIsSeededAndTinyNucleusIsGreedy() {
         try (LanguageModel model = LanguageModel.load(Fixtures.parity("llama"))) {

@@ -56,7 +56,7 @@ class TangFilesTest {
     @ParameterizedTest
     @MethodSource("otherModels")
     void otherPublishedMasksSelectOnePercent(String model, int layers, int neurons, int unique) {
-        NeuronSet s = TangFiles.readMasks(published(model), TangFiles.PUBLISHED_LANGUAGES, neurons);
+        NeuronSet s = TangFiles.readMasks(published(model), TangFiles.PUBLISHED_LANGUAGES, neurons, true);
         assertEquals(layers, s.layers());
         assertEquals(unique, s.uniqueCount());
     }
@@ -79,7 +79,11 @@ class TangFilesTest {
 
     @Test
     void masksWithAMissingTrailingLanguage() {
-        NeuronSet s = TangFiles.readMasks(fixture("masks.pth"), List.of("en", "fr", "zh"), 5);
+        var strict = assertThrows(CheckpointException.class,
+                () -> TangFiles.readMasks(fixture("masks.pth"), List.of("en", "fr", "zh"), 5));
+        assertTrue(strict.getMessage().contains("2 languages' neurons but 3 languages were named"),
+                strict.getMessage());
+        NeuronSet s = TangFiles.readMasks(fixture("masks.pth"), List.of("en", "fr", "zh"), 5, true);
         assertArrayEquals(new int[] {1, 4}, s.neurons("en", 0));     // sorted
         assertArrayEquals(new int[0], s.neurons("en", 1));
         assertArrayEquals(new int[] {2, 3}, s.neurons("fr", 1));

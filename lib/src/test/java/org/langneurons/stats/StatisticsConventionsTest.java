@@ -217,7 +217,7 @@ class StatisticsConventionsTest {
         var mixed = assertThrows(IllegalArgumentException.class, () -> LanguageStatistics.of(List.of(read,
                 StatisticsCollector.collectWindows(model, "fr", ws, BATCH_MEAN.toBuilder().includePadding(true)
                         .build(), null, StatisticsCollector.Progress.NONE))));
-        assertTrue(mixed.getMessage().contains("include_padding true"), mixed.getMessage());
+        assertTrue(mixed.getMessage().contains("include_padding=true"), mixed.getMessage());
     }
 
     @Test
