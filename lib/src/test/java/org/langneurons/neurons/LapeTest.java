@@ -178,7 +178,7 @@ class LapeTest {
         NeuronSet ours = Lape.tang(ActivationProbabilities.aboveZero(TangFiles.readActivations(files, langs)),
                 Lape.Settings.defaults());
         java.nio.file.Path mask = org.langneurons.Fixtures.resource("fixtures/tang-identify/identify.neuron.pth");
-        NeuronSet theirs = TangFiles.readMasks(mask, langs, 256);
+        NeuronSet theirs = TangFiles.readMasks(mask, langs, 256, true);
         assertEquals(6, theirs.settings().get("languages_in_file"));
         assertEquals(10, ours.uniqueCount());                          // round(0.01 * 4 * 256)
         for (String l : langs) {
