@@ -1,5 +1,6 @@
 package org.langneurons.spark;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -62,6 +63,7 @@ public final class ExecutorModels {
         // task thread it is on, every forward would build an autograd graph, and the fine-tuner's in-place optimizer
         // step on leaf weights fails. Off here, as in the thread of a single-machine run (the fine-tuner's gradient
         // collector turns it on for its own steps).
+        Engine.getEngine("PyTorch");       // loads the natives on a fresh executor; the call below needs them
         JniUtils.setGradMode(false);
         LoadOptions options = spec.loadOptions();
         String key = spec.model() + "|" + options.device() + "|" + options.dtype();

@@ -45,7 +45,14 @@ class SparkJobsTest {
         sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SparkJobsTest")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1"));
+        // tasks first, as on a fresh executor where no PyTorch call has loaded the natives yet
+        int layers = sc.parallelize(List.of(1, 2), 2).map(x -> {
+            try (ExecutorModels.Lease lease = ExecutorModels.borrow(ModelSpec.of("default"))) {
+                return lease.model().config().layers();
+            }
+        }).reduce(Integer::sum);
         model = LanguageModel.defaultModel();
+        assertEquals(2 * model.config().layers(), layers);
     }
 
     @AfterAll
