@@ -32,9 +32,10 @@ import scala.Tuple2;
  * <p>What a partition counts: its documents (one a line, as the single-machine {@code stats} reads them), shuffled
  * with the settings' seed, packed and cut into windows exactly as {@link StatisticsCollector#collect} does, within
  * {@link #partitionSettings a share of the token budget} (budget / partitions, rounded up). The result is therefore
- * the single-machine collection of the same partitions merged in order, bit for bit (counts, extremes and sketches
- * equal a one-pass collection over all windows exactly; float64 sums to rounding; batch-mean percentiles are per
- * partition's batches).
+ * the single-machine collection of the same partitions merged in order, bit for bit, whatever the number of
+ * executors. (One pass over all the partitions' windows counts the same tokens; its batches that straddle a partition
+ * end have other padded widths, which move activations in their last bits, and its batch-mean percentiles are over
+ * other batches.)
  *
  * <pre>{@code
  * JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
