@@ -25,11 +25,12 @@ ENV PYTORCH_LIBRARY_PATH=/usr/local/lib/python3.12/dist-packages/torch/lib \
 WORKDIR /opt/langneurons
 COPY pom.xml ./
 COPY lib lib
+COPY spark spark
 COPY env env
 COPY notebooks notebooks
 # The same steps as env/setup.sh without its apt part: the jar, the kernel spec (with jemalloc preloaded, as
 # env/allocator.sh), plotly.js into the cache.
-RUN mvn -B -q --no-transfer-progress package -DskipTests \
+RUN mvn -B -q --no-transfer-progress package -DskipTests -pl lib -am \
     && bash env/install-kernel.sh \
     && java -cp lib/target/langneurons.jar org.langneurons.report.Plotly \
     && rm -rf /root/.m2

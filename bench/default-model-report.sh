@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 M="${1:-default}" E="${2:-work/report}"
 mkdir -p "$E"
-[ -f lib/target/langneurons.jar ] || mvn -B -q package -DskipTests
+[ -f lib/target/langneurons.jar ] || mvn -B -q package -DskipTests -pl lib -am
 JAR=lib/target/langneurons.jar
 source env/allocator.sh
 J="java -Xmx8g -jar $JAR"

@@ -30,7 +30,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
 fi
 
-mvn -B -q package -DskipTests
+# the library only: the Spark module (spark/, for spark-submit) is built on demand, with Spark downloaded then
+mvn -B -q package -DskipTests -pl lib -am
 bash env/install-kernel.sh >/dev/null
 java -cp lib/target/langneurons.jar org.langneurons.report.Plotly >/dev/null   # plotly.js into the cache
 bash env/test-tokenizers.sh >/dev/null

@@ -10,7 +10,7 @@ WORK="${1:-work/default}"
 RES=lib/src/main/resources/org/langneurons/default
 MODEL=$RES/model
 mkdir -p "$WORK"
-[ -f lib/target/langneurons.jar ] || mvn -B -q package -DskipTests
+[ -f lib/target/langneurons.jar ] || mvn -B -q package -DskipTests -pl lib -am
 J="java -Xmx8g -jar lib/target/langneurons.jar"
 
 # apt's package lists must be current: the corpus pins package versions, and a machine's old lists lack them.

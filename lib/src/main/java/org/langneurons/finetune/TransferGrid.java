@@ -238,6 +238,73 @@ public final class TransferGrid {
     }
 
     /**
+     * One cell of a grid: an adapter evaluated on one target language under one intervention.
+     *
+     * @param adapter  the adapter
+     * @param language the target language
+     * @param set      the neuron set intervened on, or null when the grid has none
+     * @param value    the intervention value name ({@code none}, {@code zero}, {@code mean}, ...)
+     */
+    public record Cell(Adapter adapter, String language, String set, String value) {
+
+        /** Its file of per-example scores under {@code out}. */
+        public Path file(Path out) {
+            return cellFile(out, adapter, language, set, value);
+        }
+    }
+
+    /** Every cell of the grid, in the order {@link #run} computes them. */
+    public static List<Cell> cells(Config config) {
+        List<Cell> out = new ArrayList<>();
+        for (Adapter a : adapters(config)) {
+            for (String lang : config.languages()) {
+                if (a.serves(lang)) {
+                    for (String set : cellSets(config, a)) {
+                        for (String value : config.values()) {
+                            out.add(new Cell(a, lang, set, value));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The neuron sets of an adapter's cells; a single null when the grid has none (no interventions). */
+    private static List<String> cellSets(Config config, Adapter a) {
+        List<String> s = a.sets(config);
+        return s.isEmpty() ? java.util.Collections.singletonList(null) : s;
+    }
+
+    /**
+     * Fine-tunes one adapter of the grid into {@code out/adapters/NAME} (resuming its checkpoint), or does nothing
+     * when it is finished; returns its folder. A cluster job trains the adapters one task each with this.
+     */
+    public static Path trainAdapter(LanguageModel model, Config config, Path out, Adapter adapter,
+            Consumer<String> progress) {
+        return new Run(model, config, out, progress, () -> false).train(adapter);
+    }
+
+    /**
+     * Computes one cell into its file unless the file exists (the adapter must be trained); returns whether it
+     * computed it. A cluster job runs the cells one task each with this; the file is the one {@link #run} writes.
+     */
+    public static boolean runCell(LanguageModel model, Config config, Path out, Cell cell) {
+        if (Files.isRegularFile(cell.file(out))) {
+            return false;
+        }
+        Path dir = out.resolve("adapters").resolve(cell.adapter().name());
+        if (!Files.isRegularFile(dir.resolve(LoraAdapter.CONFIG_FILE))) {
+            throw new IllegalStateException("cell " + cell + " needs the trained adapter in " + dir);
+        }
+        Run run = new Run(model, config, out, line -> { }, () -> false);
+        try (FineTuning.Evaluator evaluator = FineTuning.evaluator(model, dir, config.data())) {
+            run.cell(cell.adapter(), evaluator, cell.language(), cell.set(), cell.value());
+        }
+        return true;
+    }
+
+    /**
      * Runs (or continues) the grid into {@code out}: adapters under {@code adapters/}, cells under {@code cells/}.
      * {@code progress} gets a line per adapter and per cell, with the count done and left.
      */
@@ -308,10 +375,8 @@ public final class TransferGrid {
             return true;
         }
 
-        /** The neuron sets of an adapter's cells; a single null when the grid has none (no interventions). */
         private List<String> cellSets(Adapter a) {
-            List<String> s = a.sets(config);
-            return s.isEmpty() ? java.util.Collections.singletonList(null) : s;
+            return TransferGrid.cellSets(config, a);
         }
 
         /** Fine-tunes (or finishes fine-tuning) an adapter; returns its folder, or null when stopped. */

@@ -2,6 +2,7 @@ package org.langneurons.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -87,6 +88,19 @@ public final class AdamW {
      * call, so every temporary is freed with it and they return to their own managers.
      */
     public void step(Map<String, NDArray> params, Map<String, NDArray> grads, double lr, double gradScale,
+            NDManager scope) {
+        // PyTorch's grad mode is per thread and DJL turns it off only in the thread that started the engine: in any
+        // other (a Spark task, a kernel's worker) it is on, and the in-place updates of leaf weights below fail
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            update(params, grads, lr, gradScale, scope);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private void update(Map<String, NDArray> params, Map<String, NDArray> grads, double lr, double gradScale,
             NDManager scope) {
         steps++;
         double bc1 = 1 - Math.pow(beta1, steps);
