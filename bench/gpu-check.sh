@@ -15,6 +15,7 @@
 #   bash bench/gpu-check.sh --cpu --bundle .gpucheck                                          # CPU rehearsal
 #   options: --sizes "llama-110m llama-1b llama-3.1-8b" --stats-size llama-3.1-8b --batch 8 --length 512
 #            --repeats 5 --dtype fp16 --stats-tokens 20000 --ppl-chars 3000 --jobs N
+#            --slow F (every step's time limit times F; default 1 on a GPU, 4 with --cpu)
 # --cpu: the same steps on the CPU with small shapes (sizes "llama3-tiny llama-110m", stats on llama3-tiny, batch 4 x
 # 128, fp32 bench, 2 repeats): a rehearsal of the whole script and a proof of the rebuilt-glue route.
 # Every step has its own time limit inside --budget seconds; the results file is rewritten after each step, so a run
@@ -22,7 +23,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
-CPU= BUNDLE=.gpucheck PY=python3 BUDGET=510 JOBS="$(nproc)" DEST="${OUT:-$REPO/out/gpu-check}"
+CPU= BUNDLE=.gpucheck PY=python3 BUDGET=510 JOBS="$(nproc)" DEST="${OUT:-$REPO/out/gpu-check}" SLOW=
 SIZES= STATS_SIZE= BATCH= LENGTH= REPEATS= DTYPE= STATS_TOKENS= PPL_CHARS=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
     --stats-tokens) STATS_TOKENS="$2"; shift 2 ;;
     --ppl-chars) PPL_CHARS="$2"; shift 2 ;;
     --jobs) JOBS="$2"; shift 2 ;;
+    --slow) SLOW="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -47,11 +49,11 @@ done
 if [ -n "$CPU" ]; then
   DEV=cpu TDEV=cpu
   : "${SIZES:=llama3-tiny llama-110m}" "${STATS_SIZE:=llama3-tiny}" "${BATCH:=4}" "${LENGTH:=128}" "${REPEATS:=2}"
-  : "${DTYPE:=fp32}" "${STATS_TOKENS:=4000}" "${PPL_CHARS:=1500}"
+  : "${DTYPE:=fp32}" "${STATS_TOKENS:=4000}" "${PPL_CHARS:=1500}" "${SLOW:=4}"
 else
   DEV=gpu TDEV=cuda
   : "${SIZES:=llama-110m llama-1b llama-3.1-8b}" "${STATS_SIZE:=llama-3.1-8b}" "${BATCH:=8}" "${LENGTH:=512}"
-  : "${REPEATS:=5}" "${DTYPE:=fp16}" "${STATS_TOKENS:=20000}" "${PPL_CHARS:=3000}"
+  : "${REPEATS:=5}" "${DTYPE:=fp16}" "${STATS_TOKENS:=20000}" "${PPL_CHARS:=3000}" "${SLOW:=1}"
 fi
 WORK="${TMPDIR:-/tmp}/langneurons-gpu-check"; mkdir -p "$WORK"
 if [ -f "$BUNDLE" ]; then   # the bundle as one .tar.xz file
@@ -72,7 +74,7 @@ left() { echo $(( BUDGET - ($(date +%s) - START) )); }
 # step NAME LIMIT_S CMD...: runs CMD with its output in WORK/NAME.log, records status, seconds and the JSON lines
 # it printed, rewrites the results file.
 step() {
-  local name="$1" limit="$2"; shift 2
+  local name="$1" limit=$(( $2 * SLOW )); shift 2
   local avail; avail=$(left)
   [ "$limit" -gt "$avail" ] && limit="$avail"
   if [ "$limit" -lt 5 ]; then

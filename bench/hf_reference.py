@@ -66,7 +66,9 @@ class NeuronStatistics:
                 self.sum_squares[l] += (x64 * x64).sum(0)
                 self.min[l] = torch.minimum(self.min[l], x.min(0).values)
                 self.max[l] = torch.maximum(self.max[l], x.max(0).values)
-                self.percentile_sums[:, l] += torch.quantile(x, self.q, dim=0).double()
+                cols = max(1, (1 << 24) // max(1, x.shape[0]))  # torch.quantile refuses inputs over 16M elements
+                self.percentile_sums[:, l] += torch.cat([torch.quantile(x[:, i:i + cols], self.q, dim=0)
+                                                         for i in range(0, x.shape[1], cols)], dim=1).double()
             return act
         return observe
 

@@ -149,8 +149,13 @@ export BUILD NATIVE
 compile() {  # $1: source file; the rest: flags
   local src="$1"; shift
   local flags=("$@")
-  if grep -q USE_CUDA "$src"; then flags+=("${CUDA_DEFS[@]}"); fi
-  g++ "${flags[@]}" -c "$src" -o "$BUILD/obj/$(basename "${src%.cc}").o"
+  local obj="$BUILD/obj/$(basename "${src%.cc}").o"
+  if [ ${#CUDA_DEFS[@]} -gt 0 ] && grep -q USE_CUDA "$src"; then
+    g++ "${flags[@]}" "${CUDA_DEFS[@]}" -c "$src" -o "$obj" 2> "$obj.err" && return 0
+    echo "warning: $(basename "$src") does not compile with CUDA's headers found ($(grep -m1 error "$obj.err"));" \
+         "built without USE_CUDA (only torchCudaEmptyCache and TorchScript's separate stream become no-ops)" >&2
+  fi
+  g++ "${flags[@]}" -c "$src" -o "$obj"
 }
 PIDS=()
 FAIL=0

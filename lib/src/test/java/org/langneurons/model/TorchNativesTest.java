@@ -100,6 +100,10 @@ class TorchNativesTest {
         bare.setStackTrace(e.getStackTrace());
         line = TorchNatives.explain(bare, TorchNatives.settings(env));
         assertTrue(line != null && line.contains("libtorch 2.13.0+cpu"), line);
+        // DJL looking for a libtorch to download on a machine without internet (a jar built with -Pdjl-download)
+        line = TorchNatives.explain(new EngineException("Failed to save pytorch index file"),
+                TorchNatives.settings(Map.of()));
+        assertTrue(line != null && line.contains("publish.djl.ai") && line.contains("env/gpu-setup.sh"), line);
         // other failures are left alone
         assertNull(TorchNatives.explain(new IllegalArgumentException("bad"), TorchNatives.settings(env)));
         assertNull(TorchNatives.explain(bare, TorchNatives.settings(Map.of())));
