@@ -9,7 +9,7 @@
 #   5. per --sizes shape: a random Llama (drawn with PyTorch, stored bf16 as Llama 3.x is), `bench` beside
 #      transformers eager and sdpa (same checkpoint, ids, batch, length, precision);
 #   6. on --stats-size (Llama-3.1-8B's shape, Llama 3's tokenizer): a forward's logits checked for infinities, a
-#      statistics pass (en, fr) and a perplexity-change matrix of LAPE's neurons (2 x 2 cells).
+#      statistics pass (en, fr), LAPE's neurons and their perplexity-change matrix (2 x 2 cells).
 #
 #   bash bench/gpu-check.sh --bundle .gpucheck [--out DIR] [--python PY] [--budget 510]       # on the GPU
 #   bash bench/gpu-check.sh --cpu --bundle .gpucheck                                          # CPU rehearsal
@@ -209,8 +209,10 @@ print(json.dumps({\"logits\": len(flat), \"finite\": all(math.isfinite(v) for v 
     "$ids" "$PY"
 step "stats_$STATS_SIZE" 150 "$JAVA" "${JOPTS[@]}" -jar "$JAR" stats --model "$dir" --device "$DEV" --dtype "$DTYPE" \
     --langs en,fr --tokens-per-lang "$STATS_TOKENS" --out "$WORK/stats" --quiet
+step "identify_$STATS_SIZE" 60 "$JAVA" "${JOPTS[@]}" -jar "$JAR" identify --stats "$WORK/stats" --langs en,fr \
+    --out "$WORK/neurons.json"
 step "ppxc_$STATS_SIZE" 150 "$JAVA" "${JOPTS[@]}" -jar "$JAR" ppl-change --model "$dir" --device "$DEV" \
-    --dtype "$DTYPE" --stats "$WORK/stats" --max-chars "$PPL_CHARS" --out "$WORK/ppxc"
+    --dtype "$DTYPE" --neurons "$WORK/neurons.json" --stats "$WORK/stats" --max-chars "$PPL_CHARS" --out "$WORK/ppxc"
 [ -f "$WORK/ppxc/ppxc.json" ] && cp "$WORK/ppxc/ppxc.json" "$DEST/ppxc.json"
 [ -f "$WORK/stats/summary.json" ] && cp "$WORK/stats/summary.json" "$DEST/stats-summary.json"
 merge
