@@ -60,7 +60,7 @@ if [ -n "$LIBTORCH" ]; then
   [ -n "$BV" ] || die "$TORCH_DIR/build-version not found: cannot tell the version"
   TORCH_VERSION="${BV%%+*}"
   FLAVOR="cpu"; case "$BV" in *+cu*) FLAVOR="${BV##*+}" ;; esac
-  if nm -DC "$TORCH_DIR/lib/libc10.so" 2>/dev/null | grep -q '__cxx11'; then ABI=1; else ABI=0; fi
+  if nm -DC "$TORCH_DIR/lib/libc10.so" 2>/dev/null | grep -c '__cxx11' >/dev/null; then ABI=1; else ABI=0; fi
 else
   command -v "$PY" >/dev/null || die "no $PY: give --python PY (an interpreter with torch) or --libtorch DIR"
   read -r TORCH_DIR TORCH_VERSION CUDA ABI < <("$PY" - <<'EOF'
