@@ -27,13 +27,28 @@ public final class Main implements Runnable {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            commandLine.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            String natives = org.langneurons.model.TorchNatives.explain(e);
+            commandLine.getErr().println("error: " + (natives != null ? natives
+                    : e.getMessage() != null ? e.getMessage() : e.toString()));
             if (System.getenv("LANGNEURONS_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());
             }
             return 1;
         });
-        int status = cli.execute(args);
+        int status;
+        try {
+            status = cli.execute(args);
+        } catch (Error e) {                     // e.g. an UnsatisfiedLinkError from DJL's glue: one line, not a trace
+            String natives = org.langneurons.model.TorchNatives.explain(e);
+            if (natives == null) {
+                throw e;
+            }
+            cli.getErr().println("error: " + natives);
+            if (System.getenv("LANGNEURONS_DEBUG") != null) {
+                e.printStackTrace(cli.getErr());
+            }
+            return 1;
+        }
         CommandLine.ParseResult parsed = cli.getParseResult();
         while (parsed != null && parsed.hasSubcommand()) {
             parsed = parsed.subcommand();       // the command that ran: `corpus build`, not `corpus`

@@ -113,6 +113,7 @@ public final class LanguageModel implements AutoCloseable {
         if (!Files.isDirectory(directory)) {
             throw new CheckpointException(directory, "not a directory (expected a Hugging Face checkpoint directory)");
         }
+        TorchNatives.check();
         requireDevice(options.device());
         ModelConfig config = ModelConfig.read(directory);
         NDManager manager = NDManager.newBaseManager(options.device());
@@ -167,7 +168,8 @@ public final class LanguageModel implements AutoCloseable {
             if (device.getDeviceId() >= gpus) {
                 throw new IllegalArgumentException("device " + device + " requested, but DJL's PyTorch engine sees "
                         + gpus + " GPU(s): it loaded " + (gpus == 0 ? "CPU-only natives" : "CUDA natives")
-                        + " (see the README: GPU needs DJL's CUDA natives, e.g. PYTORCH_FLAVOR=cu124)");
+                        + " (README, GPU: a CUDA libtorch in PYTORCH_LIBRARY_PATH with glue built by env/gpu-setup.sh,"
+                        + " or DJL's own cu128 download on an online machine with PYTORCH_FLAVOR=cu128)");
             }
         }
     }
