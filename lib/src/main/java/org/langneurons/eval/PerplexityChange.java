@@ -44,7 +44,7 @@ public record PerplexityChange(List<String> languages, double[] baselinePerplexi
 
     /**
      * How much row i's own language is hurt beyond the mean of the other columns, in cross-entropy change (nats per
-     * token): ce[i][i] - mean_j≠i ce[i][j]. Judged on cross-entropy, not on PPL: the baselines differ (15 to 54 on
+     * token): ce[i][i] - mean_j≠i ce[i][j]. Judged on cross-entropy, not on PPL: the baselines differ (13 to 50 on
      * the embedded default), and the same relative damage raises a high-perplexity language's PPL more.
      */
     public double[] ownMinusOthers() {
