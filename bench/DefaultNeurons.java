@@ -12,6 +12,7 @@ import org.langneurons.model.LanguageModel;
 import org.langneurons.model.LoadOptions;
 import org.langneurons.neurons.Lape;
 import org.langneurons.neurons.NeuronSet;
+import org.langneurons.neurons.RandomNeurons;
 import org.langneurons.stats.ActivationStatistics;
 import org.langneurons.stats.LanguageStatistics;
 import org.langneurons.stats.StatisticsCollector;
@@ -30,7 +31,7 @@ public class DefaultNeurons {
         String dir = args.length > 0 ? args[0] : "default";
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 0.01;
         int chars = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
-        int draws = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        int draws = args.length > 3 ? Integer.parseInt(args[3]) : RandomControl.DEFAULT_DRAWS;
         Corpus corpus = Corpus.openDefault();
         List<String> langs = corpus.languages();
         try (LanguageModel model = LanguageModel.open(dir, LoadOptions.defaults())) {
@@ -60,21 +61,25 @@ public class DefaultNeurons {
             RandomControl control = evaluation.randomControl(lape, InterventionValue.ZERO, null, draws,
                     PerplexityChange.Progress.NONE);
             double[] own = m.ownMinusOthers();
-            System.out.println("lang neurons  base PPL   own change  others' mean   random own (95% CI)");
+            System.out.println("lang neurons  base PPL   own PPL   own CE  others' CE   random CE [2.5%, 97.5%]"
+                    + "   rank      p");
             for (int i = 0; i < langs.size(); i++) {
-                double others = m.ppxc()[i][i] - own[i];
-                System.out.printf("%-4s %7d %9.2f %+12.3f %+13.3f   %+.3f [%+.3f, %+.3f]%n", langs.get(i),
-                        lape.count(langs.get(i)), m.baselinePerplexity()[i], m.ppxc()[i][i], others,
-                        control.own()[i], control.low()[i], control.high()[i]);
+                double ce = m.crossEntropyChange()[i][i];
+                System.out.printf("%-4s %7d %9.2f %+9.3f %+8.4f %+11.4f   [%+.4f, %+.4f] %5.1f%% %6.3f%n",
+                        langs.get(i), lape.count(langs.get(i)), m.baselinePerplexity()[i], m.ppxc()[i][i], ce,
+                        ce - own[i], control.quantile(i, 2.5), control.quantile(i, 97.5),
+                        control.percentileRank(m, i), control.pValue(m, i));
             }
+            // "hurt most" needs whole matrices: three random draws are enough to show the chance level
             int randomOwn = 0;
-            for (PerplexityChange r : control.matrices()) {
-                randomOwn += r.languagesHurtMostThemselves();
+            for (int d = 1; d <= 3; d++) {
+                randomOwn += evaluation.deactivation(RandomNeurons.matching(lape, d), PerplexityChange.Progress.NONE)
+                        .languagesHurtMostThemselves();
             }
-            System.out.printf("own language hurt more than the others' mean: LAPE %d of %d, random %.1f of %d "
-                    + "(mean of %d draws); own change above the random 95%% CI: %d of %d%n",
-                    m.languagesHurtMostThemselves(), langs.size(), randomOwn / (double) draws, langs.size(), draws,
-                    control.aboveInterval(m), langs.size());
+            System.out.printf("own language hurt more than the others' mean (cross-entropy): LAPE %d of %d, random "
+                    + "%.1f of %d (mean of 3 draws); own change with empirical p <= 0.05 against %d draws: %d of %d%n",
+                    m.languagesHurtMostThemselves(), langs.size(), randomOwn / 3.0, langs.size(), draws,
+                    control.significant(m, 0.05), langs.size());
         }
     }
 }

@@ -22,8 +22,14 @@ import picocli.CommandLine.Option;
 @Command(name = "ppl-change", mixinStandardHelpOptions = true,
         description = {"PPXC(i, j) = PPL_j(neurons of language i set to --value) - PPL_j(no intervention), and the "
                 + "cross-entropy change, over each language's validation text.",
-            "Writes OUT/ppxc.json and OUT/ppxc.html (heatmap); with --random-draws N also the same for random "
-                + "neurons (as many per layer and language), with a 95%% interval of the own-language change."})
+            "Writes OUT/ppxc.json and OUT/ppxc.html (heatmap), and a random-neuron control: --random-draws seeded "
+                + "sets of as many neurons per layer and language, each language's own change against the draws "
+                + "(percentile rank, empirical one-sided p = (1 + #{draw >= observed}) / (1 + draws), the draws' "
+                + "2.5-97.5%% spread), compared on the cross-entropy change.",
+            "Statistic values: 'mean', 'p5' ... are the activation's own statistics (stats --tensor act, the "
+                + "consistent choice); 'mean@gate', 'p5@gate' ... write gate statistics into the activation, as "
+                + "Mondal et al.'s code did (stats --tensor gate: gate_proj's output, before SiLU; its P5 lies "
+                + "below SiLU's minimum -0.2785)."})
 final class PplChangeCommand implements Runnable, Main.LongRunning {
     @Mixin
     ModelOptions options;
@@ -42,17 +48,19 @@ final class PplChangeCommand implements Runnable, Main.LongRunning {
 
     @Option(names = "--value", defaultValue = "zero", paramLabel = "V",
             converter = Converters.Value.class,
-            description = "zero (Tang et al.), a number, or a statistic of the row language: mean, min, max, pN "
-                    + "(Mondal et al.), of act statistics or, with @gate, of gate statistics (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "zero (Tang et al.), a number, or a statistic of the row language: mean, min, max, pN: "
+                    + "the activation's own statistics (--stats of stats --tensor act; consistent), or with @gate "
+                    + "(p5@gate) gate statistics written into the activation, as Mondal et al.'s code (--stats of "
+                    + "stats --tensor gate) (default: ${DEFAULT-VALUE}).")
     InterventionValue value;
 
     @Option(names = "--max-chars", defaultValue = "0", paramLabel = "N",
             description = "Characters of text per language, 0 = all (default: ${DEFAULT-VALUE}).")
     int maxChars;
 
-    @Option(names = "--random-draws", defaultValue = "0", paramLabel = "N",
-            description = "Random-neuron control draws (0 = none; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--random-draws", defaultValue = "20", paramLabel = "N",
+            description = "Random-neuron control draws, seeds 1..N (0 = none; default: ${DEFAULT-VALUE}: the "
+                    + "smallest p is then 1/21).")
     int draws;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where ppxc.json goes.")

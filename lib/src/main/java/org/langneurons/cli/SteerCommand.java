@@ -51,7 +51,10 @@ final class SteerCommand implements Runnable, Main.LongRunning {
 
     @Option(names = "--value", defaultValue = "p95", paramLabel = "V",
             converter = Converters.Value.class,
-            description = "What --to's neurons are set to: a number or a statistic (default: ${DEFAULT-VALUE}).")
+            description = "What --to's neurons are set to: a number, or a statistic of the target: mean, min, max, "
+                    + "pN, the activation's own statistics (--stats of stats --tensor act; consistent), or with "
+                    + "@gate (p95@gate) gate statistics written into the activation, as Mondal et al.'s code "
+                    + "(--stats of stats --tensor gate) (default: ${DEFAULT-VALUE}).")
     InterventionValue value;
 
     @Option(names = "--prompts", paramLabel = "FILE",

@@ -43,24 +43,38 @@ public record PerplexityChange(List<String> languages, double[] baselinePerplexi
     }
 
     /**
-     * How much row i's own language is hurt beyond the mean of the other columns: ppxc[i][i] - mean_j≠i ppxc[i][j].
+     * How much row i's own language is hurt beyond the mean of the other columns, in cross-entropy change (nats per
+     * token): ce[i][i] - mean_j≠i ce[i][j]. Judged on cross-entropy, not on PPL: the baselines differ (13 to 50 on
+     * the embedded default), and the same relative damage raises a high-perplexity language's PPL more.
      */
     public double[] ownMinusOthers() {
+        return ownMinusOthers(crossEntropyChange);
+    }
+
+    /** {@link #ownMinusOthers} on the PPL change instead, which favours languages of high baseline perplexity. */
+    public double[] ppxcOwnMinusOthers() {
+        return ownMinusOthers(ppxc);
+    }
+
+    private double[] ownMinusOthers(double[][] z) {
         int k = languages.size();
         double[] out = new double[k];
         for (int i = 0; i < k; i++) {
             double others = 0;
             for (int j = 0; j < k; j++) {
                 if (j != i) {
-                    others += ppxc[i][j];
+                    others += z[i][j];
                 }
             }
-            out[i] = ppxc[i][i] - (k > 1 ? others / (k - 1) : 0);
+            out[i] = z[i][i] - (k > 1 ? others / (k - 1) : 0);
         }
         return out;
     }
 
-    /** Languages whose own perplexity rises more than the others' mean when their neurons are intervened on. */
+    /**
+     * Languages whose own cross-entropy rises more than the other languages' mean when their neurons are intervened
+     * on ({@link #ownMinusOthers} > 0).
+     */
     public int languagesHurtMostThemselves() {
         int n = 0;
         for (double d : ownMinusOthers()) {
@@ -96,7 +110,10 @@ public record PerplexityChange(List<String> languages, double[] baselinePerplexi
                 "evaluated language", "intervened language", languages, languages, crossEntropyChange);
     }
 
-    /** The matrix, the baselines and the own-language count as fixed-width text (what {@code ppl-change} prints). */
+    /**
+     * The PPL-change matrix, the baselines and the own-language count (judged on cross-entropy) as fixed-width
+     * text (what {@code ppl-change} prints).
+     */
     public String text() {
         StringBuilder b = new StringBuilder(String.format("%-8s", "PPXC"));
         languages.forEach(lang -> b.append(String.format(" %8s", lang)));
@@ -113,7 +130,7 @@ public record PerplexityChange(List<String> languages, double[] baselinePerplexi
             b.append(String.format(" %8.2f", v));
         }
         b.append(System.lineSeparator());
-        b.append(String.format("own language hurt more than the others' mean: %d of %d%n",
+        b.append(String.format("own language hurt more than the others' mean (cross-entropy change): %d of %d%n",
                 languagesHurtMostThemselves(), languages.size()));
         return b.toString();
     }
@@ -126,7 +143,7 @@ public record PerplexityChange(List<String> languages, double[] baselinePerplexi
     /** Writes the matrix with its random-neuron control under {@code random_control}, and the heatmap page. */
     public void save(Path jsonFile, RandomControl control) {
         Map<String, Object> json = toJson();
-        json.put("random_control", control.toJson());
+        json.put("random_control", control.toJson(this));
         save(jsonFile, json);
     }
 

@@ -18,6 +18,7 @@ import org.langneurons.model.TokenizedText;
 import org.langneurons.neurons.NeuronSet;
 import org.langneurons.neurons.RandomNeurons;
 import org.langneurons.stats.ActivationStatistics;
+import org.langneurons.stats.LanguageStatistics;
 
 /**
  * Perplexity of each language's evaluation text under interventions: the texts are tokenized once, each language's
@@ -31,6 +32,11 @@ import org.langneurons.stats.ActivationStatistics;
  * PerplexityChange zero = evaluation.deactivation(lape, PerplexityChange.Progress.NONE);       // Tang et al.
  * PerplexityChange mean = evaluation.change(lape, InterventionValue.parse("mean"), lang -> stats,
  *         PerplexityChange.Progress.NONE);                                                    // Mondal et al.
+ * LanguageStatistics act = StatisticsDirectory.at(Path.of("out/stats")).load(List.of("en", "fr"));
+ * LanguageStatistics gate = StatisticsDirectory.at(Path.of("out/stats-gate")).load(List.of("en", "fr"));
+ * PerplexitySweep sweep = evaluation.sweep(lape.only(List.of("en", "fr")), List.of(InterventionValue.ZERO,
+ *         InterventionValue.parse("p10"), InterventionValue.parse("p10@gate")), PerplexityChange.Progress.NONE,
+ *         act, gate);                                 // p10 from act statistics, p10@gate from gate ones
  * }</pre>
  */
 public final class PerplexityEvaluation {
@@ -107,32 +113,100 @@ public final class PerplexityEvaluation {
     public PerplexityChange change(NeuronSet set, Function<String, Intervention> interventionFor,
             InterventionValue value, PerplexityChange.Progress progress) {
         int k = set.languages().size();
-        Counter counter = new Counter(progress, missingBaselines(set) + k * k);
-        return matrix(set, interventionFor, value, counter);
+        Counter counter = new Counter(progress, missingBaselines(set, false) + k * k);
+        return matrices(set, List.of(interventionFor), List.of(value), counter).get(0);
     }
 
     /**
      * The random-neuron control: {@code draws} sets (seeds 1..draws) with as many neurons per layer and language as
-     * {@code set}, each intervened on with {@code value} as {@link #change} does; the baselines are not recomputed.
+     * {@code set}, each language's neurons of each draw intervened on with {@code value} as {@link #change} does,
+     * evaluated on that language's own text only (the diagonal the control is compared on: K evaluations a draw, not
+     * K^2). All draws of a language run as variants of one pass over its text, sharing the blocks below their first
+     * intervened layer, and the baselines are not recomputed.
      */
     public RandomControl randomControl(NeuronSet set, InterventionValue value,
             Function<String, ActivationStatistics> statsFor, int draws, PerplexityChange.Progress progress) {
-        if (draws < 2) {
-            throw new IllegalArgumentException("a confidence interval needs at least 2 random draws, got " + draws);
+        if (draws < 1) {
+            throw new IllegalArgumentException("a random control needs at least 1 draw, got " + draws);
         }
-        int k = set.languages().size();
-        Counter counter = new Counter(progress, missingBaselines(set) + draws * k * k);
-        List<PerplexityChange> out = new ArrayList<>();
+        List<String> langs = set.languages();
+        int k = langs.size();
+        List<NeuronSet> sets = new ArrayList<>();
         for (int d = 1; d <= draws; d++) {
-            NeuronSet r = RandomNeurons.matching(set, d);
-            out.add(matrix(r, lang -> Intervention.setTo(r, lang, value, statsFor), value, counter));
+            sets.add(RandomNeurons.matching(set, d));
         }
-        return RandomControl.of(out);
+        int withNeurons = (int) langs.stream().filter(l -> set.count(l) > 0).count();
+        Counter counter = new Counter(progress, missingBaselines(set, true) + draws * withNeurons);
+        double[][] ppxc = new double[draws][k], ce = new double[draws][k];
+        int[] neurons = new int[k];
+        for (int i = 0; i < k; i++) {
+            String language = langs.get(i);
+            neurons[i] = set.count(language);
+            if (neurons[i] == 0) {
+                continue;               // nothing to intervene on: every draw's change is exactly zero
+            }
+            List<Supplier<HookHandle>> variants = new ArrayList<>();
+            for (NeuronSet r : sets) {
+                Intervention intervention = Intervention.setTo(r, language, value, statsFor);
+                variants.add(() -> intervention.apply(model));
+            }
+            boolean known = baselines.containsKey(language);
+            Perplexity[] p = column(language, variants);
+            Perplexity base = baselines.get(language);
+            for (int d = 0; d < draws; d++) {
+                ppxc[d][i] = p[d].perplexity() - base.perplexity();
+                ce[d][i] = p[d].meanNll() - base.meanNll();
+            }
+            counter.add((known ? 0 : 1) + draws);
+        }
+        return new RandomControl(langs, neurons, ppxc, ce, value);
     }
 
-    private int missingBaselines(NeuronSet set) {
+    /**
+     * The matrix over {@code set}'s languages for each of {@code values} (Mondal et al.'s Figures 20-24 sweep the
+     * value: zero, mean, P10 ... P95): one pass over each column's text runs every value's rows as variants, sharing
+     * the blocks below their first intervened layer. A statistic value takes the row language's statistics from the
+     * one of {@code statistics} recorded on the value's tensor ({@code p5} from {@code mlp.act} statistics,
+     * {@code p5@gate} from {@code mlp.gate} ones), so act and gate values can be swept side by side.
+     *
+     * @throws IllegalArgumentException when a statistic value has no statistics of its tensor among
+     *                                  {@code statistics}
+     */
+    public PerplexitySweep sweep(NeuronSet set, List<InterventionValue> values, PerplexityChange.Progress progress,
+            LanguageStatistics... statistics) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("a sweep needs at least one value");
+        }
+        List<Function<String, Intervention>> fors = new ArrayList<>();
+        for (InterventionValue value : values) {
+            Function<String, ActivationStatistics> statsFor = statisticsFor(value, statistics);
+            fors.add(lang -> Intervention.setTo(set, lang, value, statsFor));
+        }
+        int k = set.languages().size();
+        Counter counter = new Counter(progress, missingBaselines(set, false) + values.size() * k * k);
+        return new PerplexitySweep(matrices(set, fors, values, counter));
+    }
+
+    /** The statistics a value reads: those of its tensor among {@code statistics} (null for zero or a constant). */
+    private static Function<String, ActivationStatistics> statisticsFor(InterventionValue value,
+            LanguageStatistics... statistics) {
+        if (!(value instanceof InterventionValue.Statistic s)) {
+            return null;
+        }
+        for (LanguageStatistics stats : statistics) {
+            if (!stats.list().isEmpty() && stats.list().get(0).tensor() == s.tensor()) {
+                return stats::get;
+            }
+        }
+        throw new IllegalArgumentException("the value " + value.label() + " is a statistic of "
+                + s.tensor().hookSuffix() + ", but no statistics of " + s.tensor().hookSuffix() + " were given");
+    }
+
+    /** Baselines still to compute for {@code set}'s languages (only those with neurons when {@code withNeurons}). */
+    private int missingBaselines(NeuronSet set, boolean withNeurons) {
         set.languages().forEach(this::text);     // every language needs text
-        return (int) set.languages().stream().filter(l -> !baselines.containsKey(l)).count();
+        return (int) set.languages().stream().filter(l -> !baselines.containsKey(l))
+                .filter(l -> !withNeurons || set.count(l) > 0).count();
     }
 
     /** Evaluations done out of a total known in advance, told to the progress after each. */
@@ -153,61 +227,88 @@ public final class PerplexityEvaluation {
     }
 
     /**
-     * One column at a time: each batch of the column's text runs once per row with neurons (plus the baseline when
-     * it is not known yet), and the rows share the blocks below their first intervened layer (see
+     * One column at a time: each batch of the column's text runs once per (value, row with neurons) (plus the
+     * baseline when it is not known yet), and the rows share the blocks below their first intervened layer (see
      * {@link LanguageModel#tokenNll(TokenBatch, List)}); the sums are the separate evaluations' bit for bit.
      */
-    private PerplexityChange matrix(NeuronSet set, Function<String, Intervention> interventionFor,
-            InterventionValue value, Counter counter) {
+    private List<PerplexityChange> matrices(NeuronSet set, List<Function<String, Intervention>> interventionFor,
+            List<InterventionValue> values, Counter counter) {
         List<String> langs = set.languages();
-        int k = langs.size();
+        int k = langs.size(), n = values.size();
         List<Integer> rows = new ArrayList<>();          // rows with neurons; the others are exactly zero
-        List<Supplier<HookHandle>> interventions = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             if (set.count(langs.get(i)) > 0) {
-                Intervention intervention = interventionFor.apply(langs.get(i));
                 rows.add(i);
+            }
+        }
+        List<Supplier<HookHandle>> interventions = new ArrayList<>();      // value-major: [v * rows + r]
+        for (Function<String, Intervention> f : interventionFor) {
+            for (int i : rows) {
+                Intervention intervention = f.apply(langs.get(i));
                 interventions.add(() -> intervention.apply(model));
             }
         }
         double[] basePpl = new double[k], baseNll = new double[k];
-        double[][] ppxc = new double[k][k], ce = new double[k][k];
+        double[][][] ppxc = new double[n][k][k], ce = new double[n][k][k];
         for (int j = 0; j < k; j++) {
             String language = langs.get(j);
-            TokenizedText text = text(language);
             boolean known = baselines.containsKey(language);
-            List<Supplier<HookHandle>> variants = new ArrayList<>();
-            if (!known) {
-                variants.add(NO_HOOKS);
-            }
-            variants.addAll(interventions);
-            Perplexity.Sum[] sums = new Perplexity.Sum[variants.size()];
-            Arrays.setAll(sums, v -> new Perplexity.Sum());
-            try (ThreadTuner tuner = ThreadTuner.forBatches(model)) {
-                for (TokenBatch batch : text.batches(batchSize)) {
-                    tuner.begin();
-                    List<float[][]> nll = model.tokenNll(batch, variants);
-                    for (int v = 0; v < sums.length; v++) {
-                        sums[v].add(nll.get(v));
-                    }
-                    tuner.end((long) batch.size() * batch.width());
-                }
-            }
-            if (!known) {
-                baselines.put(language, sums[0].perplexity(text.characters()));
-            }
+            Perplexity[] p = column(language, interventions);
             Perplexity base = baselines.get(language);
             basePpl[j] = base.perplexity();
             baseNll[j] = base.meanNll();
-            int offset = known ? 0 : 1;
-            for (int r = 0; r < rows.size(); r++) {
-                Perplexity p = sums[offset + r].perplexity(text.characters());
-                ppxc[rows.get(r)][j] = p.perplexity() - basePpl[j];
-                ce[rows.get(r)][j] = p.meanNll() - baseNll[j];
+            for (int v = 0; v < n; v++) {
+                for (int r = 0; r < rows.size(); r++) {
+                    Perplexity q = p[v * rows.size() + r];
+                    ppxc[v][rows.get(r)][j] = q.perplexity() - basePpl[j];
+                    ce[v][rows.get(r)][j] = q.meanNll() - baseNll[j];
+                }
             }
-            counter.add((known ? 0 : 1) + k);      // one update a column: the baseline and the rows
+            counter.add((known ? 0 : 1) + n * k);      // one update a column: the baseline and the rows
         }
-        return new PerplexityChange(langs, basePpl, baseNll, ppxc, ce, value);
+        List<PerplexityChange> out = new ArrayList<>();
+        for (int v = 0; v < n; v++) {
+            out.add(new PerplexityChange(langs, basePpl, baseNll, ppxc[v], ce[v], values.get(v)));
+        }
+        return out;
+    }
+
+    /**
+     * The perplexity of {@code language}'s text under each of {@code interventions}, in one pass over its batches;
+     * the baseline runs as one more variant of the same pass when it is not known yet, and is kept.
+     */
+    private Perplexity[] column(String language, List<Supplier<HookHandle>> interventions) {
+        TokenizedText text = text(language);
+        boolean known = baselines.containsKey(language);
+        List<Supplier<HookHandle>> variants = new ArrayList<>();
+        if (!known) {
+            variants.add(NO_HOOKS);
+        }
+        variants.addAll(interventions);
+        if (variants.isEmpty()) {
+            return new Perplexity[0];
+        }
+        Perplexity.Sum[] sums = new Perplexity.Sum[variants.size()];
+        Arrays.setAll(sums, v -> new Perplexity.Sum());
+        try (ThreadTuner tuner = ThreadTuner.forBatches(model)) {
+            for (TokenBatch batch : text.batches(batchSize)) {
+                tuner.begin();
+                List<float[][]> nll = model.tokenNll(batch, variants);
+                for (int v = 0; v < sums.length; v++) {
+                    sums[v].add(nll.get(v));
+                }
+                tuner.end((long) batch.size() * batch.width());
+            }
+        }
+        int offset = known ? 0 : 1;
+        if (!known) {
+            baselines.put(language, sums[0].perplexity(text.characters()));
+        }
+        Perplexity[] out = new Perplexity[interventions.size()];
+        for (int v = 0; v < out.length; v++) {
+            out[v] = sums[offset + v].perplexity(text.characters());
+        }
+        return out;
     }
 
     /** A variant that registers nothing: the plain forward. */

@@ -149,6 +149,66 @@ public final class NeuronTables {
     }
 
     /**
+     * Mondal et al.'s published Table 6 row for Llama 3.1 8B, English, over all neurons, on the pre-activation
+     * {@code gate_proj(x)} (what their code recorded): mean, P5, P10, P25, P75, P90, P95 (they give no std or P50).
+     */
+    static final double[] MONDAL_LLAMA31_EN_GATE = {-0.2621, -0.7943, -0.6801, -0.4892, -0.0493, 0.1693, 0.3106};
+
+    /** The percentiles of {@link #MONDAL_LLAMA31_EN_GATE}, after its mean. */
+    private static final double[] MONDAL_PERCENTILES = {5, 10, 25, 75, 90, 95};
+
+    /**
+     * {@link #activationSummary} of {@code mlp.gate} statistics with a first column {@code model} and, as a last
+     * row, Mondal et al.'s published English values for Llama 3.1 8B (NaN where they publish none), so the two read
+     * side by side. Their P5 (-0.7943) lies below SiLU's minimum (-0.2785): a value the activation never takes.
+     *
+     * <pre>{@code
+     * LanguageStatistics gate = StatisticsDirectory.at(Path.of("out/stats-gate")).load(List.of("en", "hi"));
+     * Table t = NeuronTables.activationSummaryBesidePublished(gate, "default");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when the statistics are not of {@code mlp.gate} (the published ones are)
+     */
+    public static Table activationSummaryBesidePublished(LanguageStatistics gateStats, String modelName) {
+        ActivationStatistics first = gateStats.list().get(0);
+        if (first.tensor() != org.langneurons.stats.RecordedTensor.GATE) {
+            throw new IllegalArgumentException("Mondal et al.'s Table 6 values are of mlp.gate, but the statistics of "
+                    + first.language() + " are of " + first.tensor().hookSuffix()
+                    + ": collect them with StatisticsSettings.tensor(RecordedTensor.GATE)");
+        }
+        Table ours = activationSummary(gateStats);
+        Table t = ours.copy();
+        t.insertColumn(0, StringColumn.create("model"));
+        for (int r = 0; r < t.rowCount(); r++) {
+            t.stringColumn("model").set(r, modelName);
+        }
+        t.stringColumn("model").append("Llama 3.1 8B (Mondal et al., Table 6)");
+        t.stringColumn("language").append("en");
+        t.intColumn("tokens").appendMissing();
+        t.doubleColumn("mean").append(MONDAL_LLAMA31_EN_GATE[0]);
+        t.doubleColumn("std").appendMissing();
+        for (String name : t.columnNames()) {
+            if (name.matches("P\\d+(\\.\\d+)?")) {
+                double p = Double.parseDouble(name.substring(1));
+                int at = -1;
+                for (int j = 0; j < MONDAL_PERCENTILES.length; j++) {
+                    if (MONDAL_PERCENTILES[j] == p) {
+                        at = j;
+                    }
+                }
+                if (at < 0) {
+                    t.doubleColumn(name).appendMissing();
+                } else {
+                    t.doubleColumn(name).append(MONDAL_LLAMA31_EN_GATE[at + 1]);
+                }
+            }
+        }
+        t.setName("Table 6 on mlp.gate (pre-activation, as Mondal et al.'s code), averaged over neurons, beside "
+                + "their published values");
+        return t;
+    }
+
+    /**
      * Tang et al.'s published masks ({@link org.langneurons.neurons.TangFiles#readPublished}): model | layers |
      * neurons (of all languages) | per language.
      */

@@ -143,7 +143,8 @@ class NeuronsCliTest {
         Path built = Path.of("src/main/resources/org/langneurons/default/corpus");
         Path outBuilt = dir.resolve("ppxc-built");
         var fromDir = CliTest.run("ppl-change", "--model", "default", "--neurons", neurons.toString(),
-                "--corpus", built.toString(), "--max-chars", "600", "--out", outBuilt.toString());
+                "--corpus", built.toString(), "--max-chars", "600", "--random-draws", "0", "--out",
+                outBuilt.toString());
         assertEquals(0, fromDir.status(), fromDir.toString());
         assertEquals(json.get("baseline_ppl"), com.google.gson.JsonParser.parseString(
                 Files.readString(outBuilt.resolve("ppxc.json"))).getAsJsonObject().get("baseline_ppl"));

@@ -77,9 +77,28 @@ class PerplexityEvaluationTest {
         calls.clear();
         RandomControl control = evaluation.randomControl(set, InterventionValue.ZERO, null, 2,
                 (done, total) -> calls.add(new int[] {done, total}));
+        assertArrayEquals(new int[] {4, 4}, calls.get(calls.size() - 1), "the diagonal only: 2 draws x en, fr");
+        for (int d = 1; d <= 2; d++) {
+            PerplexityChange draw = evaluation.deactivation(RandomNeurons.matching(set, d), (x, t) -> { });
+            for (int i = 0; i < 3; i++) {
+                assertEquals(draw.crossEntropyChange()[i][i], control.ownCrossEntropyChange()[d - 1][i], 0,
+                        "draw " + d + " is seed " + d + ", language " + i);
+                assertEquals(draw.ppxc()[i][i], control.ownPpxc()[d - 1][i], 0);
+            }
+        }
+        assertTrue(Double.isNaN(control.pValue(zero, 2)), "hi has no neurons: no p-value");
+        // a sweep equals the matrices computed one value at a time
+        calls.clear();
+        PerplexitySweep sweep = evaluation.sweep(set, List.of(InterventionValue.ZERO, InterventionValue.parse("3")),
+                (done, total) -> calls.add(new int[] {done, total}));
         assertArrayEquals(new int[] {18, 18}, calls.get(calls.size() - 1));
-        PerplexityChange first = evaluation.deactivation(RandomNeurons.matching(set, 1), (d, t) -> { });
-        assertArrayEquals(first.ppxc()[0], control.matrices().get(0).ppxc()[0], 0, "draw 1 is seed 1");
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(zero.crossEntropyChange()[i], sweep.get("zero").crossEntropyChange()[i], 0);
+            assertArrayEquals(m.ppxc()[i], sweep.get("3").ppxc()[i], 0);
+        }
+        var noGate = assertThrows(IllegalArgumentException.class, () -> evaluation.sweep(set,
+                List.of(InterventionValue.parse("p5@gate")), (d, t) -> { }));
+        assertTrue(noGate.getMessage().contains("p5@gate is a statistic of mlp.hook_gate"), noGate.getMessage());
         var e = assertThrows(IllegalArgumentException.class, () -> evaluation.deactivation(
                 NeuronSet.builder("x", Map.of(), List.of("zh"), 4, 688).build(), (d, t) -> { }));
         assertTrue(e.getMessage().contains("no evaluation text for language zh"), e.getMessage());

@@ -2,6 +2,7 @@ package org.langneurons.notebook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -65,6 +66,31 @@ class NeuronTablesTest {
         assertEquals(0.0, t.doubleColumn("P50").get(0), 1e-12);
         // std: sqrt(4/4 - 0.25) = 0.866, sqrt(12/4 - 2.25) = 0.866
         assertEquals(Math.sqrt(0.75), t.doubleColumn("std").get(0), 1e-12);
+    }
+
+    @Test
+    void table6OnGateBesideMondalsPublishedValues() {
+        // P10 and P50 collected: P10 sums -2, -4 over 2 batches -> -1, -2, averaged -1.5; P50 as above, 0
+        ActivationStatistics s = ActivationStatistics.builder("en", RecordedTensor.GATE, 1, 2).tokens(4).batches(2)
+                .overZero(NeuronGrid.of(1, 2, new double[] {2, 0})).sum(NeuronGrid.of(1, 2, new double[] {2, -6}))
+                .sumSquares(NeuronGrid.of(1, 2, new double[] {4, 12}))
+                .min(NeuronGrid.of(1, 2, new double[] {-1, -3})).max(NeuronGrid.of(1, 2, new double[] {2, 0}))
+                .percentiles(new double[] {10, 50}, List.of(NeuronGrid.of(1, 2, new double[] {-2, -4}),
+                        NeuronGrid.of(1, 2, new double[] {1, -1}))).build();
+        Table t = NeuronTables.activationSummaryBesidePublished(LanguageStatistics.of(List.of(s)), "tiny");
+        assertEquals(List.of("tiny", "Llama 3.1 8B (Mondal et al., Table 6)"), t.stringColumn("model").asList());
+        assertEquals(-1.5, t.doubleColumn("P10").get(0), 1e-12);
+        assertEquals(-0.6801, t.doubleColumn("P10").get(1), 0);       // their en P10 (PAPERS.md)
+        assertEquals(-0.2621, t.doubleColumn("mean").get(1), 0);
+        assertTrue(t.doubleColumn("P50").isMissing(1), "no published P50");
+        ActivationStatistics act = ActivationStatistics.builder("en", RecordedTensor.ACT, 1, 2).tokens(4).batches(2)
+                .overZero(NeuronGrid.of(1, 2, new double[] {2, 0})).sum(NeuronGrid.of(1, 2, new double[] {2, -6}))
+                .sumSquares(NeuronGrid.of(1, 2, new double[] {4, 12}))
+                .min(NeuronGrid.of(1, 2, new double[] {-1, -3})).max(NeuronGrid.of(1, 2, new double[] {2, 0}))
+                .build();
+        var e = assertThrows(IllegalArgumentException.class, () -> NeuronTables.activationSummaryBesidePublished(
+                LanguageStatistics.of(List.of(act)), "tiny"));
+        assertTrue(e.getMessage().contains("are of mlp.hook_act"), e.getMessage());
     }
 
     @Test
