@@ -99,6 +99,10 @@ final class FinetuneCommand implements Runnable, Main.LongRunning {
             + " task's).")
     Integer evalEvery;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Steps between checkpoints; a kill loses"
+            + " at most these (default: 100; Ctrl-C checkpoints the step in progress).")
+    Integer checkpointEvery;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the adapter, head, data order (default: 42).")
     Long seed;
 
@@ -161,6 +165,9 @@ final class FinetuneCommand implements Runnable, Main.LongRunning {
         }
         if (seed != null) {
             b.optSeed(seed);
+        }
+        if (checkpointEvery != null) {
+            b.optCheckpointEvery(checkpointEvery);
         }
         plan = plan.withSettings(b.build());
         // Ctrl-C or a kill: the step in progress finishes and is checkpointed before the JVM exits.

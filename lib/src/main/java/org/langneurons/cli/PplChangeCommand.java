@@ -11,6 +11,7 @@ import org.langneurons.eval.PerplexityEvaluation;
 import org.langneurons.eval.RandomControl;
 import org.langneurons.intervention.Intervention;
 import org.langneurons.intervention.InterventionValue;
+import org.langneurons.io.RunCheckpoint;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.neurons.NeuronSet;
 import org.langneurons.stats.ActivationStatistics;
@@ -29,7 +30,10 @@ import picocli.CommandLine.Option;
             "Statistic values: 'mean', 'p5' ... are the activation's own statistics (stats --tensor act, the "
                 + "consistent choice); 'mean@gate', 'p5@gate' ... write gate statistics into the activation, as "
                 + "Mondal et al.'s code did (stats --tensor gate: gate_proj's output, before SiLU; its P5 lies "
-                + "below SiLU's minimum -0.2785)."})
+                + "below SiLU's minimum -0.2785).",
+            "Resumable: finished columns are kept in --checkpoint until the run completes; after Ctrl-C or a kill, "
+                + "the same command continues from them (and from the batches done of the column in progress after"
+                + " Ctrl-C), with results bit for bit those of an uninterrupted run."})
 final class PplChangeCommand implements Runnable, Main.LongRunning {
     @Mixin
     ModelOptions options;
@@ -66,6 +70,9 @@ final class PplChangeCommand implements Runnable, Main.LongRunning {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where ppxc.json goes.")
     Path out;
 
+    @Mixin
+    ResumeOption resume;
+
     @Override
     public void run() {
         NeuronSet set = neuronSet.requireSet();
@@ -74,24 +81,32 @@ final class PplChangeCommand implements Runnable, Main.LongRunning {
                 corpus.texts(set.languages(), Split.VALIDATION), maxChars);
         Function<String, ActivationStatistics> statsFor = neuronSet.statsFor("--value " + value.label());
         Intervention.setTo(set, set.languages().get(0), value, statsFor);      // fail early on a bad value
-        try (LanguageModel model = adapter.attachTo(options.load())) {
-            neuronSet.requireModel(set, model);
-            PerplexityEvaluation evaluation = PerplexityEvaluation.prepare(model, texts, windows.maxLength,
-                    windows.batchSize);
-            PerplexityChange m = evaluation.change(set, value, statsFor, progress("matrix"));
-            RandomControl control = draws > 0
-                    ? evaluation.randomControl(set, value, statsFor, draws, progress("random control")) : null;
-            Path json = out.resolve("ppxc.json");
-            if (control == null) {
-                m.save(json);
-            } else {
-                m.save(json, control);
+        // Ctrl-C or a kill: the batches done of the column in progress are kept, and a rerun continues from them.
+        try (StopOnExit exit = new StopOnExit()) {
+            RunCheckpoint checkpoint = resume.open(out, exit, Map.of("neurons-fingerprint", set.fingerprint()));
+            exit.onRequest(() -> System.err.println("\nstopping after the batch in progress"));
+            try (LanguageModel model = adapter.attachTo(options.load())) {
+                neuronSet.requireModel(set, model);
+                PerplexityEvaluation evaluation = PerplexityEvaluation.prepare(model, texts, windows.maxLength,
+                        windows.batchSize).resumable(checkpoint);
+                PerplexityChange m = evaluation.change(set, value, statsFor, progress("matrix"));
+                RandomControl control = draws > 0
+                        ? evaluation.randomControl(set, value, statsFor, draws, progress("random control")) : null;
+                Path json = out.resolve("ppxc.json");
+                if (control == null) {
+                    m.save(json);
+                } else {
+                    m.save(json, control);
+                }
+                System.out.print(m.text());
+                if (control != null) {
+                    System.out.print(control.text(m));
+                }
+                System.out.println("wrote " + json + " and " + out.resolve("ppxc.html"));
+                ResumeOption.completed(checkpoint);
+            } catch (RunCheckpoint.Stopped e) {
+                ResumeOption.stopped(e);
             }
-            System.out.print(m.text());
-            if (control != null) {
-                System.out.print(control.text(m));
-            }
-            System.out.println("wrote " + json + " and " + out.resolve("ppxc.html"));
         }
     }
 

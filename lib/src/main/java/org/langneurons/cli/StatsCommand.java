@@ -1,5 +1,6 @@
 package org.langneurons.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +157,12 @@ final class StatsCommand implements Runnable, Main.LongRunning {
         // Ctrl-C or a kill: the batch in progress finishes and is checkpointed before the JVM exits.
         try (StopOnExit exit = new StopOnExit()) {
             Progress progress = new Progress(quiet, exit::requested);
+            List<String> finished = langs.stream().filter(l -> Files.exists(dir.statisticsFile(l))
+                    && (relevance == null || Files.exists(dir.relevanceFile(l)))).toList();
+            if (!finished.isEmpty()) {
+                System.err.println("resumed: " + String.join(", ", finished) + " finished before, read back from "
+                        + out + " if their settings match");
+            }
             try (LanguageModel model = adapter.attachTo(options.load())) {
                 System.out.printf("%-6s %12s %10s %12s%n", "lang", "tokens", "batches", "mean P(>0)");
                 for (String lang : langs) {

@@ -13,6 +13,7 @@ import org.langneurons.eval.Prompts;
 import org.langneurons.eval.Steering;
 import org.langneurons.intervention.Intervention;
 import org.langneurons.intervention.InterventionValue;
+import org.langneurons.io.RunCheckpoint;
 import org.langneurons.model.GenerationConfig;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.neurons.NeuronSet;
@@ -27,7 +28,9 @@ import picocli.CommandLine.Option;
                 + "--value, and report the share of continuations identified as the target (character n-gram "
                 + "identifier trained on the embedded corpus), before and after: one pair, or a source x target "
                 + "table when --from or --to name several languages.",
-            "--prompts FILE: one prompt a line (default: the first words of each source's validation documents)."})
+            "--prompts FILE: one prompt a line (default: the first words of each source's validation documents).",
+            "Resumable: each batch of continuations is kept in --checkpoint until the run completes; after Ctrl-C "
+                + "or a kill, the same command continues after the last finished batch."})
 final class SteerCommand implements Runnable, Main.LongRunning {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -74,6 +77,13 @@ final class SteerCommand implements Runnable, Main.LongRunning {
     @Option(names = "--markdown", description = "Print the source x target table as Markdown.")
     boolean markdown;
 
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write DIR/steering.json: the shares before "
+            + "and after, and every prompt's continuations and identified languages.")
+    Path out;
+
+    @Mixin
+    ResumeOption resume;
+
     @Override
     public void run() {
         NeuronSet set = neuronSet.requireSet();
@@ -93,14 +103,27 @@ final class SteerCommand implements Runnable, Main.LongRunning {
         var statsFor = neuronSet.statsFor("--value " + value.label());
         targets.forEach(t -> Intervention.setTo(set, t, value, statsFor));     // fail early on a bad value
         LanguageIdentifier id = LanguageIdentifier.embedded();
-        try (LanguageModel model = adapter.attachTo(options.load())) {
-            neuronSet.requireModel(set, model);
-            ProgressLine line = new ProgressLine(System.err, "steering", "generations");
-            Steering.Matrix m = Steering.sourceTarget(model, set, promptsBySource, targets, value, statsFor,
-                    GenerationConfig.greedy(maxNewTokens), id, line::update);
-            line.done();
-            System.out.print(markdown ? m.markdown() : m.text(value.label()));
-            System.out.print(m.examplesText(show));
+        // Ctrl-C or a kill: the batch of generations in progress is the most that is lost.
+        try (StopOnExit exit = new StopOnExit()) {
+            RunCheckpoint checkpoint = resume.open(out, exit, Map.of("neurons-fingerprint", set.fingerprint(),
+                    "prompts-fingerprint", ResumeOption.fingerprint(promptsBySource)));
+            exit.onRequest(() -> System.err.println("\nstopping after the generations in progress"));
+            try (LanguageModel model = adapter.attachTo(options.load())) {
+                neuronSet.requireModel(set, model);
+                ProgressLine line = new ProgressLine(System.err, "steering", "generations");
+                Steering.Matrix m = Steering.sourceTarget(model, set, promptsBySource, targets, value, statsFor,
+                        GenerationConfig.greedy(maxNewTokens), id, line::update, checkpoint);
+                line.done();
+                System.out.print(markdown ? m.markdown() : m.text(value.label()));
+                System.out.print(m.examplesText(show));
+                if (out != null) {
+                    m.save(out.resolve("steering.json"));
+                    System.out.println("wrote " + out.resolve("steering.json"));
+                }
+                ResumeOption.completed(checkpoint);
+            } catch (RunCheckpoint.Stopped e) {
+                ResumeOption.stopped(e);
+            }
         }
     }
 

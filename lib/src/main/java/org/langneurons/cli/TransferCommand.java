@@ -40,12 +40,13 @@ final class TransferCommand implements Runnable, Main.LongRunning {
                         + " continue");
                 return;
             }
-        }
-        TransferResults results = TransferResults.read(out, grid);
-        results.save(out.resolve("results.json"));
-        for (String metric : results.metrics()) {
-            System.out.println(results.table(metric).print(1000));
-            System.out.println(results.significance(metric));
+            // inside the try: a stop request during the last cell still gets the results written
+            TransferResults results = TransferResults.read(out, grid);
+            results.save(out.resolve("results.json"));
+            for (String metric : results.metrics()) {
+                System.out.println(results.table(metric).print(1000));
+                System.out.println(results.significance(metric));
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Split;
+import org.langneurons.io.RunCheckpoint;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.Perplexity;
 
@@ -15,6 +16,8 @@ import org.langneurons.model.Perplexity;
  *
  * <pre>{@code
  * List<LanguageQuality> table = LanguageQuality.measure(model, Corpus.openDefault(), 0);
+ * List<LanguageQuality> resumable = LanguageQuality.measure(model, Corpus.openDefault(), 0,
+ *         RunCheckpoint.open(Path.of("out/checkpoint"), Map.of("model", "default"), () -> false));
  * }</pre>
  *
  * @param language          language code
@@ -36,10 +39,20 @@ public record LanguageQuality(String language, long characters, long tokens, dou
      * all of it), in windows of 256 tokens.
      */
     public static List<LanguageQuality> measure(LanguageModel model, Corpus corpus, int maxChars) {
+        return measure(model, corpus, maxChars, RunCheckpoint.none());
+    }
+
+    /**
+     * {@link #measure(LanguageModel, Corpus, int)}, each language's perplexity a unit of {@code checkpoint} (see
+     * {@link PerplexityEvaluation#resumable}): a stopped or killed run continues with the languages not finished.
+     */
+    public static List<LanguageQuality> measure(LanguageModel model, Corpus corpus, int maxChars,
+            RunCheckpoint checkpoint) {
         List<LanguageQuality> out = new ArrayList<>();
         for (String lang : corpus.languages()) {
             List<String> docs = firstCharacters(corpus.documents(lang, Split.VALIDATION), maxChars);
-            Perplexity p = model.perplexity(docs, 256, 16);
+            Perplexity p = PerplexityEvaluation.prepare(model, Map.of(lang, docs), 256, 16).resumable(checkpoint)
+                    .baseline(lang);
             double unigram = CharacterUnigram.bitsPerCharacter(corpus.documents(lang, Split.IDENTIFICATION), docs);
             out.add(new LanguageQuality(lang, p.characters(), p.tokens(), p.bitsPerCharacter(), unigram));
         }

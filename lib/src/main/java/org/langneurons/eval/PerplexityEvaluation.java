@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.langneurons.hooks.HookHandle;
 import org.langneurons.intervention.Intervention;
+import org.langneurons.io.RunCheckpoint;
 import org.langneurons.intervention.InterventionValue;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.Perplexity;
@@ -43,12 +44,16 @@ public final class PerplexityEvaluation {
     private final LanguageModel model;
     private final Map<String, TokenizedText> texts;
     private final int batchSize;
-    private final Map<String, Perplexity> baselines = new LinkedHashMap<>();
+    private final Map<String, Perplexity> baselines;
+    private final RunCheckpoint checkpoint;
 
-    private PerplexityEvaluation(LanguageModel model, Map<String, TokenizedText> texts, int batchSize) {
+    private PerplexityEvaluation(LanguageModel model, Map<String, TokenizedText> texts, int batchSize,
+            Map<String, Perplexity> baselines, RunCheckpoint checkpoint) {
         this.model = model;
         this.texts = texts;
         this.batchSize = batchSize;
+        this.baselines = baselines;
+        this.checkpoint = checkpoint;
     }
 
     /**
@@ -62,7 +67,19 @@ public final class PerplexityEvaluation {
         }
         Map<String, TokenizedText> tokenized = new LinkedHashMap<>();
         texts.forEach((lang, docs) -> tokenized.put(lang, model.tokenize(docs, maxLength)));
-        return new PerplexityEvaluation(model, tokenized, batchSize);
+        return new PerplexityEvaluation(model, tokenized, batchSize, new LinkedHashMap<>(), RunCheckpoint.none());
+    }
+
+    /**
+     * This evaluation, keeping each finished column (a language's text under every intervention of one matrix,
+     * sweep or random control) in {@code checkpoint}: a stopped or killed run continues from the finished columns,
+     * and from the batches done of the column it stopped in (after Ctrl-C); the results are bit for bit those of an
+     * uninterrupted run. A column is named by what it computed (values, the set's {@link NeuronSet#fingerprint()},
+     * draws, language), so the checkpoint's own settings need only name what that leaves out: the model, the text
+     * and the statistics.
+     */
+    public PerplexityEvaluation resumable(RunCheckpoint checkpoint) {
+        return new PerplexityEvaluation(model, texts, batchSize, baselines, checkpoint);
     }
 
     /** The languages with evaluation text, in order. */
@@ -72,12 +89,10 @@ public final class PerplexityEvaluation {
 
     /** The perplexity of {@code language} without intervention (computed once). */
     public Perplexity baseline(String language) {
-        Perplexity p = baselines.get(language);
-        if (p == null) {
-            p = model.perplexity(text(language), batchSize);
-            baselines.put(language, p);
+        if (!baselines.containsKey(language)) {
+            column("baseline " + language, language, List.of());
         }
-        return p;
+        return baselines.get(language);
     }
 
     private TokenizedText text(String language) {
@@ -151,7 +166,8 @@ public final class PerplexityEvaluation {
                 variants.add(() -> intervention.apply(model));
             }
             boolean known = baselines.containsKey(language);
-            Perplexity[] p = column(language, variants);
+            Perplexity[] p = column("random " + value.label() + " draws " + draws + " of " + set.fingerprint()
+                    + " " + language, language, variants);
             Perplexity base = baselines.get(language);
             for (int d = 0; d < draws; d++) {
                 ppxc[d][i] = p[d].perplexity() - base.perplexity();
@@ -253,7 +269,8 @@ public final class PerplexityEvaluation {
         for (int j = 0; j < k; j++) {
             String language = langs.get(j);
             boolean known = baselines.containsKey(language);
-            Perplexity[] p = column(language, interventions);
+            Perplexity[] p = column("matrix " + values.stream().map(InterventionValue::label).toList() + " of "
+                    + set.fingerprint() + " " + language, language, interventions);
             Perplexity base = baselines.get(language);
             basePpl[j] = base.perplexity();
             baseNll[j] = base.meanNll();
@@ -275,9 +292,11 @@ public final class PerplexityEvaluation {
 
     /**
      * The perplexity of {@code language}'s text under each of {@code interventions}, in one pass over its batches;
-     * the baseline runs as one more variant of the same pass when it is not known yet, and is kept.
+     * the baseline runs as one more variant of the same pass when it is not known yet, and is kept. The column is the
+     * checkpoint's unit {@code unit}: read back when finished before; after a stop request, the sums of the batches
+     * done are kept and the next run continues from them.
      */
-    private Perplexity[] column(String language, List<Supplier<HookHandle>> interventions) {
+    private Perplexity[] column(String unit, String language, List<Supplier<HookHandle>> interventions) {
         TokenizedText text = text(language);
         boolean known = baselines.containsKey(language);
         List<Supplier<HookHandle>> variants = new ArrayList<>();
@@ -288,27 +307,76 @@ public final class PerplexityEvaluation {
         if (variants.isEmpty()) {
             return new Perplexity[0];
         }
+        Column column = checkpoint.unit(unit, Column.class, () -> sums(unit, text, variants).column(known,
+                text.characters()));
+        if (!known) {
+            baselines.put(language, column.baseline());
+        }
+        return column.interventions();
+    }
+
+    /** The NLL sums of every variant over {@code text}, continuing from a stopped run's partial sums. */
+    private Partial sums(String unit, TokenizedText text, List<Supplier<HookHandle>> variants) {
+        Partial partial = checkpoint.partial(unit, Partial.class).orElseGet(() -> Partial.empty(variants.size()));
+        if (partial.totals().length != variants.size()) {
+            throw new IllegalStateException("the partial sums of " + unit + " hold " + partial.totals().length
+                    + " variants, not " + variants.size());
+        }
         Perplexity.Sum[] sums = new Perplexity.Sum[variants.size()];
-        Arrays.setAll(sums, v -> new Perplexity.Sum());
+        Arrays.setAll(sums, v -> new Perplexity.Sum(partial.totals()[v], partial.counts()[v]));
+        List<TokenBatch> batches = text.batches(batchSize);
+        int done = partial.batches();
         try (ThreadTuner tuner = ThreadTuner.forBatches(model)) {
-            for (TokenBatch batch : text.batches(batchSize)) {
+            for (TokenBatch batch : batches.subList(done, batches.size())) {
+                if (checkpoint.stopRequested()) {
+                    checkpoint.savePartial(unit, Partial.of(done, sums));
+                    throw checkpoint.stopped();
+                }
                 tuner.begin();
                 List<float[][]> nll = model.tokenNll(batch, variants);
                 for (int v = 0; v < sums.length; v++) {
                     sums[v].add(nll.get(v));
                 }
                 tuner.end((long) batch.size() * batch.width());
+                done++;
             }
         }
-        int offset = known ? 0 : 1;
-        if (!known) {
-            baselines.put(language, sums[0].perplexity(text.characters()));
+        return Partial.of(done, sums);
+    }
+
+    /**
+     * A finished column: the baseline when the column computed it (null otherwise), and the perplexity under each
+     * intervention.
+     */
+    record Column(Perplexity baseline, Perplexity[] interventions) {
+    }
+
+    /** The sums of each variant after {@code batches} batches of a column. */
+    record Partial(int batches, double[] totals, long[] counts) {
+        static Partial empty(int variants) {
+            return new Partial(0, new double[variants], new long[variants]);
         }
-        Perplexity[] out = new Perplexity[interventions.size()];
-        for (int v = 0; v < out.length; v++) {
-            out[v] = sums[offset + v].perplexity(text.characters());
+
+        static Partial of(int batches, Perplexity.Sum[] sums) {
+            double[] totals = new double[sums.length];
+            long[] counts = new long[sums.length];
+            for (int v = 0; v < sums.length; v++) {
+                totals[v] = sums[v].total();
+                counts[v] = sums[v].count();
+            }
+            return new Partial(batches, totals, counts);
         }
-        return out;
+
+        /** The column, the first variant being the baseline unless {@code baselineKnown}. */
+        Column column(boolean baselineKnown, long characters) {
+            int offset = baselineKnown ? 0 : 1;
+            Perplexity[] out = new Perplexity[totals.length - offset];
+            for (int v = 0; v < out.length; v++) {
+                out[v] = new Perplexity.Sum(totals[offset + v], counts[offset + v]).perplexity(characters);
+            }
+            return new Column(baselineKnown ? null : new Perplexity.Sum(totals[0], counts[0]).perplexity(characters),
+                    out);
+        }
     }
 
     /** A variant that registers nothing: the plain forward. */

@@ -1,5 +1,8 @@
 package org.langneurons.eval;
 
+import com.google.gson.reflect.TypeToken;
+import java.lang.reflect.Type;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,10 +13,12 @@ import java.util.function.Function;
 import org.langneurons.hooks.HookHandle;
 import org.langneurons.intervention.Intervention;
 import org.langneurons.intervention.InterventionValue;
+import org.langneurons.io.RunCheckpoint;
 import org.langneurons.model.GenerationConfig;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.neurons.NeuronSet;
 import org.langneurons.report.Charts;
+import org.langneurons.report.JsonFiles;
 import org.langneurons.stats.ActivationStatistics;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -175,6 +180,19 @@ public final class Steering {
             return b.toString();
         }
 
+        /** Writes the matrix as JSON: sources, targets, before, after (NaN on the diagonal) and the texts. */
+        public void save(Path file) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("sources", sources);
+            o.put("targets", targets);
+            o.put("before", before);
+            o.put("after", after);
+            o.put("prompts", prompts);
+            o.put("steered", steered);
+            o.put("identified", identified);
+            JsonFiles.write(file, o);
+        }
+
         private static String cell(double before, double after) {
             return Double.isNaN(after) ? "-" : String.format("%.2f->%.2f", before, after);
         }
@@ -188,17 +206,22 @@ public final class Steering {
             List<String> targets, InterventionValue value, Function<String, ActivationStatistics> statsFor,
             GenerationConfig generation, LanguageIdentifier identifier) {
         return sourceTarget(model, set, promptsBySource, targets, value, statsFor, generation, identifier,
-                Progress.NONE);
+                Progress.NONE, RunCheckpoint.none());
     }
 
-    /** {@link #sourceTarget}, telling {@code progress} after each batch of generations. */
+    /**
+     * {@link #sourceTarget}, telling {@code progress} after each batch of generations and keeping each batch's
+     * continuations in {@code checkpoint} (see {@link #matrix(LanguageModel, Map, List, GenerationConfig,
+     * LanguageIdentifier, BiFunction, Progress, RunCheckpoint)}).
+     */
     public static Matrix sourceTarget(LanguageModel model, NeuronSet set, Map<String, List<String>> promptsBySource,
             List<String> targets, InterventionValue value, Function<String, ActivationStatistics> statsFor,
-            GenerationConfig generation, LanguageIdentifier identifier, Progress progress) {
+            GenerationConfig generation, LanguageIdentifier identifier, Progress progress, RunCheckpoint checkpoint) {
         Map<String, Intervention> on = new LinkedHashMap<>();
         targets.forEach(t -> on.put(t, Intervention.setTo(set, t, value, statsFor)));
         return matrix(model, promptsBySource, targets, generation, identifier,
-                (source, target) -> List.of(Intervention.set(set, source, 0f), on.get(target)), progress);
+                (source, target) -> List.of(Intervention.set(set, source, 0f), on.get(target)), progress,
+                checkpoint);
     }
 
     /** Told after each batch of generations (the unsteered one of a source, or one source-target pair). */
@@ -214,13 +237,21 @@ public final class Steering {
     public static Matrix matrix(LanguageModel model, Map<String, List<String>> promptsBySource, List<String> targets,
             GenerationConfig generation, LanguageIdentifier identifier,
             BiFunction<String, String, List<Intervention>> interventions) {
-        return matrix(model, promptsBySource, targets, generation, identifier, interventions, Progress.NONE);
+        return matrix(model, promptsBySource, targets, generation, identifier, interventions, Progress.NONE,
+                RunCheckpoint.none());
     }
 
-    /** {@link #matrix(LanguageModel, Map, List, GenerationConfig, LanguageIdentifier, BiFunction)} with progress. */
+    /**
+     * {@link #matrix(LanguageModel, Map, List, GenerationConfig, LanguageIdentifier, BiFunction)} with progress,
+     * keeping each batch of continuations (a source's unsteered ones, a source-target pair's steered ones) as a unit
+     * of {@code checkpoint}: a stopped or killed run continues after the last finished batch. The units are named by
+     * source and target only, so the checkpoint's settings must name the prompts, the interventions and the
+     * generation settings.
+     */
     public static Matrix matrix(LanguageModel model, Map<String, List<String>> promptsBySource, List<String> targets,
             GenerationConfig generation, LanguageIdentifier identifier,
-            BiFunction<String, String, List<Intervention>> interventions, Progress progress) {
+            BiFunction<String, String, List<Intervention>> interventions, Progress progress,
+            RunCheckpoint checkpoint) {
         List<String> sources = List.copyOf(promptsBySource.keySet());
         int total = 0, done = 0;
         for (String source : sources) {
@@ -236,7 +267,8 @@ public final class Steering {
             if (prompts.isEmpty()) {
                 throw new IllegalArgumentException("empty input: no prompt for source language " + source);
             }
-            List<String> plain = model.generateText(prompts, generation).texts();
+            List<String> plain = checkpoint.unit("unsteered " + source, TEXTS,
+                    () -> model.generateText(prompts, generation).texts());
             progress.update(++done, total);
             Map<String, List<String>> row = new LinkedHashMap<>();
             Map<String, List<String>> rowLanguages = new LinkedHashMap<>();
@@ -248,7 +280,8 @@ public final class Steering {
                     rowLanguages.put(target, List.of());
                     continue;
                 }
-                List<String> texts = generateWith(model, prompts, generation, interventions.apply(source, target));
+                List<String> texts = checkpoint.unit("steered " + source + " -> " + target, TEXTS,
+                        () -> generateWith(model, prompts, generation, interventions.apply(source, target)));
                 before[s][t] = share(plain, identifier, target);
                 after[s][t] = share(texts, identifier, target);
                 row.put(target, texts);
@@ -261,6 +294,8 @@ public final class Steering {
         return new Matrix(sources, List.copyOf(targets), before, after,
                 Collections.unmodifiableMap(new LinkedHashMap<>(promptsBySource)), steered, identified);
     }
+
+    private static final Type TEXTS = new TypeToken<List<String>>() { }.getType();
 
     /** Continuations of {@code prompts} with {@code interventions} in place, removed afterwards. */
     private static List<String> generateWith(LanguageModel model, List<String> prompts, GenerationConfig generation,

@@ -7,7 +7,6 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -372,6 +371,10 @@ public final class TransferGrid {
                     }
                 }
             }
+            if (computed < done) {
+                progress.accept("resumed: " + (done - computed) + " cells read back from " + out + ", " + computed
+                        + " computed");
+            }
             return true;
         }
 
@@ -451,12 +454,9 @@ public final class TransferGrid {
         });
         o.add("metrics", metrics);
         try {
-            Files.createDirectories(file.getParent());
-            Path partial = file.resolveSibling(file.getFileName() + ".partial");
-            JsonFiles.write(partial, o);
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new CheckpointException(file, "cannot write the cell: " + e, e);
+            JsonFiles.writeAtomically(file, o);
+        } catch (java.io.UncheckedIOException e) {
+            throw new CheckpointException(file, "cannot write the cell: " + e.getCause(), e);
         }
     }
 

@@ -32,6 +32,26 @@ public record Perplexity(long tokens, long characters, double meanNll, double pe
         private double total;
         private long count;
 
+        /** An empty sum. */
+        public Sum() {
+        }
+
+        /** A sum that continues from {@link #total()} and {@link #count()} of another (a resumed evaluation). */
+        public Sum(double total, long count) {
+            this.total = total;
+            this.count = count;
+        }
+
+        /** The NLLs added so far, summed in order. */
+        public double total() {
+            return total;
+        }
+
+        /** How many NLLs were added. */
+        public long count() {
+            return count;
+        }
+
         /** Adds every NLL of every sequence, in order. */
         public void add(float[][] nll) {
             for (float[] row : nll) {

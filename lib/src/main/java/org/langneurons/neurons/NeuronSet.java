@@ -428,6 +428,11 @@ public record NeuronSet(String method, Map<String, Object> settings, List<String
         return e;
     }
 
+    /** A short hash of the set's JSON (method, settings, languages, neurons): equal sets have equal fingerprints. */
+    public String fingerprint() {
+        return org.langneurons.io.RunCheckpoint.fingerprint(toJson());
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof NeuronSet s) || !method.equals(s.method) || !settings.equals(s.settings)

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Result files as JSON: one Gson setting for every result the library and the CLI write (no HTML escaping; NaN and
@@ -31,6 +32,20 @@ public final class JsonFiles {
                 Files.createDirectories(parent);
             }
             Files.writeString(file, GSON.toJson(value) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@link #write} through a temporary file moved into place: a kill leaves the old file or none, never half of
+     * one (checkpoints and cells of resumable runs).
+     */
+    public static void writeAtomically(Path file, Object value) {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        write(partial, value);
+        try {
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + file + ": " + e.getMessage(), e);
         }

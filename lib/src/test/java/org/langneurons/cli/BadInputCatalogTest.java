@@ -301,6 +301,16 @@ class BadInputCatalogTest {
                         "{\"model\": {\"type\": \"Unigram\", \"vocab\": 7}}"), "generate --model @MODEL@ --prompt hi",
                         1, "tokenizer.json", "cannot be read as a Hugging Face tokenizer"),
 
+                // ---- checkpoints of resumable runs ----
+                bad("checkpoint of another command", tmp -> Files.writeString(Files.createDirectories(
+                        tmp.resolve("ck")).resolve("settings.json"), "{\"--value\": \"mean\"}"),
+                        "evaluate --model @LLAMA@ --max-chars 100 --checkpoint @TMP@/ck", 1, "ck", "another command",
+                        "delete"),
+                bad("checkpoint settings not JSON", tmp -> Files.writeString(Files.createDirectories(
+                        tmp.resolve("ck")).resolve("settings.json"), "{\"--value\": "),
+                        "evaluate --model @LLAMA@ --max-chars 100 --checkpoint @TMP@/ck", 1, "settings.json",
+                        "not JSON"),
+
                 // ---- safetensors ----
                 bad("overlapping tensor bytes", headerJson(h -> entry(h, "model.norm.weight").add("data_offsets",
                         offsetsOf(h, "lm_head.weight", 256))), "info --model @MODEL@", 1, ST, "overlap",

@@ -24,14 +24,18 @@ class ReproducibilityTest {
 
     /** Runs the command line in a fresh JVM on the test class path; returns its exit status. */
     static int runInAnotherJvm(Path log, String... args) throws IOException, InterruptedException {
+        return startInAnotherJvm(log, args).waitFor();
+    }
+
+    /** Starts the command line in a fresh JVM on the test class path, its output going to {@code log}. */
+    static Process startInAnotherJvm(Path log, String... args) throws IOException {
         Path runtime = Path.of("target/runtime-classpath.txt");
         String classPath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
                 + Files.readString(runtime).strip();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx2g", "-Dai.djl.offline=true", "-cp", classPath, "org.langneurons.cli.Main"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return p.waitFor();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Every file under {@code a} equals the file at the same place under {@code b}, byte for byte. */

@@ -5,17 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.langneurons.corpus.Corpus;
 import org.langneurons.corpus.Split;
 import org.langneurons.hooks.HookHandle;
 import org.langneurons.intervention.Intervention;
 import org.langneurons.intervention.InterventionValue;
+import org.langneurons.io.RunCheckpoint;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.Perplexity;
 import org.langneurons.neurons.NeuronSet;
@@ -44,6 +48,35 @@ class PerplexityEvaluationTest {
     @AfterAll
     static void close() {
         model.close();
+    }
+
+    @Test
+    void aStoppedEvaluationResumesToTheSameResultsBitForBit(@TempDir Path dir) throws java.io.IOException {
+        PerplexityChange whole = PerplexityEvaluation.prepare(model, texts, 64, 3).change(set,
+                InterventionValue.parse("3"), null, PerplexityChange.Progress.NONE);
+        // stopped after the first batch of the second column: a poll before each column, and before each batch
+        int enBatches = model.tokenize(texts.get("en"), 64).batches(3).size();
+        assertTrue(enBatches > 1 && model.tokenize(texts.get("fr"), 64).batches(3).size() > 1);
+        AtomicInteger polls = new AtomicInteger();
+        RunCheckpoint first = RunCheckpoint.open(dir, Map.of("test", "1"),
+                () -> polls.incrementAndGet() > 1 + enBatches + 2);
+        assertThrows(RunCheckpoint.Stopped.class, () -> PerplexityEvaluation.prepare(model, texts, 64, 3)
+                .resumable(first).change(set, InterventionValue.parse("3"), null, PerplexityChange.Progress.NONE));
+        assertEquals(1, first.unitsWritten(), "one column finished before the stop");
+        try (var files = java.nio.file.Files.list(dir.resolve("units"))) {
+            assertEquals(1, files.filter(f -> f.toString().endsWith(".partial.json")).count(),
+                    "the stopped column's sums after its first batch are kept");
+        }
+        RunCheckpoint second = RunCheckpoint.open(dir, Map.of("test", "1"), () -> false);
+        PerplexityChange resumed = PerplexityEvaluation.prepare(model, texts, 64, 3).resumable(second).change(set,
+                InterventionValue.parse("3"), null, PerplexityChange.Progress.NONE);
+        assertEquals(1, second.unitsRead());
+        assertEquals(2, second.unitsWritten(), "the stopped column continued from its partial sums, and the last");
+        assertArrayEquals(whole.baselinePerplexity(), resumed.baselinePerplexity(), 0);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(whole.ppxc()[i], resumed.ppxc()[i], 0);
+            assertArrayEquals(whole.crossEntropyChange()[i], resumed.crossEntropyChange()[i], 0);
+        }
     }
 
     @Test
