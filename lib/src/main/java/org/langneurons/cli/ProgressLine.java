@@ -15,6 +15,8 @@ final class ProgressLine {
     private final String unit;
     private final long start = System.nanoTime();
     private long lastPrint;
+    private long firstDone = -1;
+    private long firstTime;
     private boolean printed;
 
     ProgressLine(PrintStream err, String label, String unit) {
@@ -23,10 +25,17 @@ final class ProgressLine {
         this.unit = unit;
     }
 
-    /** Shows {@code done} of {@code total} at the rate since the start; the last call (done == total) always prints. */
+    /**
+     * Shows {@code done} of {@code total} at the rate since the first update (so that a resumed run's rate counts
+     * only what this run did); the last call (done == total) always prints.
+     */
     void update(long done, long total) {
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        update(done, total, elapsed > 0 ? done / elapsed : 0);
+        long now = System.nanoTime();
+        if (firstDone < 0) {
+            firstDone = done;
+            firstTime = now;
+        }
+        update(done, total, now > firstTime ? (done - firstDone) / ((now - firstTime) / 1e9) : 0);
     }
 
     /**

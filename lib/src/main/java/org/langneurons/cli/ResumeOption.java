@@ -61,9 +61,10 @@ final class ResumeOption {
 
     /** What a command prints when it completed a resumed run. */
     static void completed(RunCheckpoint checkpoint) {
-        if (checkpoint.unitsRead() > 0) {
-            System.err.printf("resumed: %d units read from %s, %d computed%n", checkpoint.unitsRead(),
-                    checkpoint.folder(), checkpoint.unitsWritten());
+        if (checkpoint.unitsRead() > 0 || checkpoint.partialsRead() > 0) {
+            System.err.printf("resumed: %d units read from %s, %d continued from partial sums, %d computed%n",
+                    checkpoint.unitsRead(), checkpoint.folder(), checkpoint.partialsRead(),
+                    checkpoint.unitsWritten());
         }
         checkpoint.finish();
     }

@@ -89,8 +89,13 @@ public final class PerplexityEvaluation {
 
     /** The perplexity of {@code language} without intervention (computed once). */
     public Perplexity baseline(String language) {
+        return baseline(language, NO_PROGRESS);
+    }
+
+    /** {@link #baseline(String)}, telling {@code progress} after each batch how many of the text's tokens are done. */
+    public Perplexity baseline(String language, Perplexity.Progress progress) {
         if (!baselines.containsKey(language)) {
-            column("baseline " + language, language, List.of());
+            column("baseline " + language, language, List.of(), progress);
         }
         return baselines.get(language);
     }
@@ -167,7 +172,7 @@ public final class PerplexityEvaluation {
             }
             boolean known = baselines.containsKey(language);
             Perplexity[] p = column("random " + value.label() + " draws " + draws + " of " + set.fingerprint()
-                    + " " + language, language, variants);
+                    + " " + language, language, variants, NO_PROGRESS);
             Perplexity base = baselines.get(language);
             for (int d = 0; d < draws; d++) {
                 ppxc[d][i] = p[d].perplexity() - base.perplexity();
@@ -270,7 +275,7 @@ public final class PerplexityEvaluation {
             String language = langs.get(j);
             boolean known = baselines.containsKey(language);
             Perplexity[] p = column("matrix " + values.stream().map(InterventionValue::label).toList() + " of "
-                    + set.fingerprint() + " " + language, language, interventions);
+                    + set.fingerprint() + " " + language, language, interventions, NO_PROGRESS);
             Perplexity base = baselines.get(language);
             basePpl[j] = base.perplexity();
             baseNll[j] = base.meanNll();
@@ -296,7 +301,8 @@ public final class PerplexityEvaluation {
      * checkpoint's unit {@code unit}: read back when finished before; after a stop request, the sums of the batches
      * done are kept and the next run continues from them.
      */
-    private Perplexity[] column(String unit, String language, List<Supplier<HookHandle>> interventions) {
+    private Perplexity[] column(String unit, String language, List<Supplier<HookHandle>> interventions,
+            Perplexity.Progress progress) {
         TokenizedText text = text(language);
         boolean known = baselines.containsKey(language);
         List<Supplier<HookHandle>> variants = new ArrayList<>();
@@ -307,8 +313,8 @@ public final class PerplexityEvaluation {
         if (variants.isEmpty()) {
             return new Perplexity[0];
         }
-        Column column = checkpoint.unit(unit, Column.class, () -> sums(unit, text, variants).column(known,
-                text.characters()));
+        Column column = checkpoint.unit(unit, Column.class, () -> sums(unit, text, variants, progress)
+                .column(known, text.characters()));
         if (!known) {
             baselines.put(language, column.baseline());
         }
@@ -316,7 +322,8 @@ public final class PerplexityEvaluation {
     }
 
     /** The NLL sums of every variant over {@code text}, continuing from a stopped run's partial sums. */
-    private Partial sums(String unit, TokenizedText text, List<Supplier<HookHandle>> variants) {
+    private Partial sums(String unit, TokenizedText text, List<Supplier<HookHandle>> variants,
+            Perplexity.Progress progress) {
         Partial partial = checkpoint.partial(unit, Partial.class).orElseGet(() -> Partial.empty(variants.size()));
         if (partial.totals().length != variants.size()) {
             throw new IllegalStateException("the partial sums of " + unit + " hold " + partial.totals().length
@@ -326,6 +333,9 @@ public final class PerplexityEvaluation {
         Arrays.setAll(sums, v -> new Perplexity.Sum(partial.totals()[v], partial.counts()[v]));
         List<TokenBatch> batches = text.batches(batchSize);
         int done = partial.batches();
+        long total = text.windows().stream().mapToLong(w -> w.length).sum();
+        long tokens = batches.subList(0, done).stream()
+                .mapToLong(b -> b.sequences().stream().mapToLong(w -> w.length).sum()).sum();
         try (ThreadTuner tuner = ThreadTuner.forBatches(model)) {
             for (TokenBatch batch : batches.subList(done, batches.size())) {
                 if (checkpoint.stopRequested()) {
@@ -339,6 +349,11 @@ public final class PerplexityEvaluation {
                 }
                 tuner.end((long) batch.size() * batch.width());
                 done++;
+                tokens += batch.sequences().stream().mapToLong(w -> w.length).sum();
+                progress.update(tokens, total);
+                if (done < batches.size() && checkpoint.partialDue()) {
+                    checkpoint.savePartial(unit, Partial.of(done, sums));       // a kill loses at most 5 s
+                }
             }
         }
         return Partial.of(done, sums);
@@ -378,6 +393,8 @@ public final class PerplexityEvaluation {
                     out);
         }
     }
+
+    private static final Perplexity.Progress NO_PROGRESS = (done, total) -> { };
 
     /** A variant that registers nothing: the plain forward. */
     private static final Supplier<HookHandle> NO_HOOKS = () -> () -> { };

@@ -26,8 +26,9 @@ import org.langneurons.report.JsonFiles;
  * The finished units of a long run (a perplexity column, a steering pair, a language's evaluation), one small JSON
  * file each, written whole or not at all, so that a run stopped by Ctrl-C, a kill or a crash goes on where it was:
  * the same run reads its finished units back instead of computing them again. A kill loses at most the unit in
- * progress; a stop request (Ctrl-C, SIGTERM) is honoured before the next unit, and inside a unit where the
- * computation keeps its partial state ({@link #savePartial}). The folder records the run's settings, and a run with
+ * progress, or of a unit whose computation keeps its partial state ({@link #savePartial}, every 5 seconds), what
+ * was computed since; a stop request (Ctrl-C, SIGTERM) is honoured before the next unit, and inside a unit that
+ * keeps its partial state. The folder records the run's settings, and a run with
  * other settings is refused, naming the first setting that differs, so that units of two different runs never mix.
  * A unit is read back exactly (doubles are written in Java's shortest round-trip form), so a resumed run's results
  * are the uninterrupted run's, bit for bit.
@@ -45,6 +46,8 @@ public final class RunCheckpoint {
     private final BooleanSupplier stop;
     private int read;
     private int written;
+    private int partials;
+    private long lastPartial = System.nanoTime();
 
     private RunCheckpoint(Path dir, BooleanSupplier stop) {
         this.dir = dir;
@@ -131,8 +134,24 @@ public final class RunCheckpoint {
         if (dir == null || !Files.isRegularFile(partialFile(name))) {
             return Optional.empty();
         }
-        return Optional.of(read(partialFile(name), name, type));
+        T state = read(partialFile(name), name, type);
+        partials++;
+        return Optional.of(state);
     }
+
+    /**
+     * Whether a computation inside a unit should keep its partial state now ({@link #savePartial}): every 5 seconds,
+     * so that a kill loses at most that much of a long unit, at the cost of one small file write.
+     */
+    public boolean partialDue() {
+        if (dir == null || System.nanoTime() - lastPartial < PARTIAL_EVERY_NANOS) {
+            return false;
+        }
+        lastPartial = System.nanoTime();
+        return true;
+    }
+
+    private static final long PARTIAL_EVERY_NANOS = 5_000_000_000L;
 
     /** Keeps {@code state}, the partial state of unit {@code name}, for the next run to continue from. */
     public void savePartial(String name, Object state) {
@@ -165,6 +184,11 @@ public final class RunCheckpoint {
     /** Units read back from an earlier run. */
     public int unitsRead() {
         return read;
+    }
+
+    /** Units this run continued from an earlier run's partial state. */
+    public int partialsRead() {
+        return partials;
     }
 
     /** Units computed and saved by this run. */

@@ -24,7 +24,7 @@ import org.langneurons.neurons.NeuronSet;
 /**
  * Every long command, killed for real: run in another JVM, it is sent SIGTERM (what Ctrl-C does: the run keeps what
  * it has and says how to resume) or SIGKILL (nothing runs: at most the unit in progress is lost) once its first unit
- * is on disk. Then the same command runs again: it must continue from the checkpoint rather than start afresh, and
+ * (for {@code perplexity}, a single unit, its first partial sums) is on disk. Then the same command runs again: it must continue from the checkpoint rather than start afresh, and
  * write what an uninterrupted run writes, byte for byte.
  */
 class KillAndResumeTest {
@@ -33,6 +33,7 @@ class KillAndResumeTest {
 
     static Path neurons;
     static Path grid;
+    static Path text;
 
     /**
      * A command: its arguments for an output folder, what shows that its first unit is on disk, the files compared
@@ -58,6 +59,14 @@ class KillAndResumeTest {
         }
         neurons = shared.resolve("neurons.json");
         b.build().save(neurons);
+        // two languages' validation text: a single unit of ~90,000 tokens, whose partial sums are kept every 5 s
+        text = shared.resolve("validation.txt");
+        try {
+            Files.write(text, Corpus.texts(null, List.of("en", "fr"), org.langneurons.corpus.Split.VALIDATION)
+                    .values().stream().flatMap(List::stream).toList());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         grid = shared.resolve("grid.json");
         try {
             Files.writeString(grid, """
@@ -83,6 +92,9 @@ class KillAndResumeTest {
                 new Command("evaluate", out -> List.of("evaluate", "--model", "default", "--max-chars", "6000",
                         "--json", "--checkpoint", out.resolve("checkpoint").toString()),
                         out -> hasUnit(out.resolve("checkpoint/units")), List.of("stdout"), "resumed: "),
+                new Command("perplexity", out -> List.of("perplexity", "--model", "default", "--text-file",
+                        text.toString(), "--json", "--checkpoint", out.resolve("checkpoint").toString()),
+                        out -> hasPartial(out.resolve("checkpoint/units")), List.of("stdout"), "resumed: "),
                 new Command("stats", out -> List.of("stats", "--model", "default", "--langs", "en,fr,es,vi,id",
                         "--tokens-per-lang", "4000", "--max-length", "64", "--checkpoint-every", "2", "--quiet",
                         "--out", out.toString()),
@@ -171,6 +183,15 @@ class KillAndResumeTest {
 
     private static CliTest.Result run(Command c, Path out) {
         return CliTest.run(c.args().apply(out).toArray(String[]::new));
+    }
+
+    /** Whether {@code dir} holds a unit's partial state. */
+    private static boolean hasPartial(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(f -> f.getFileName().toString().endsWith(".partial.json"));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;      // not there yet
+        }
     }
 
     /** Whether {@code dir} or a folder below it holds a finished unit (a JSON file, not a partial one). */

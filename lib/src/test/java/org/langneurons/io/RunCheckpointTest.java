@@ -76,7 +76,9 @@ class RunCheckpointTest {
         cp.savePartial("b", new Sums(2.5, 3));
 
         RunCheckpoint again = RunCheckpoint.open(dir, SETTINGS, () -> false);
+        assertFalse(again.partialDue(), "partial state is kept every 5 s, not at once");
         assertEquals(new Sums(2.5, 3), again.partial("b", Sums.class).orElseThrow());
+        assertEquals(1, again.partialsRead());
         assertTrue(again.partial("a", Sums.class).isEmpty());
         again.unit("b", Integer.class, () -> 2);
         assertTrue(again.partial("b", Sums.class).isEmpty(), "a finished unit's partial state goes");
@@ -112,5 +114,6 @@ class RunCheckpointTest {
         assertEquals(2, computed.get());
         assertArrayEquals(new int[] {0, 0}, new int[] {none.unitsRead(), none.unitsWritten()});
         assertTrue(none.partial("a", Integer.class).isEmpty());
+        assertFalse(none.partialDue(), "nothing to keep partial state in");
     }
 }
