@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         description = {"Bits per character of every language's validation text, beside a unigram character model's.",
             "Resumable: each language is kept in --checkpoint until the run completes; after Ctrl-C or a kill, the "
                 + "same command continues from the finished languages (and from the batches done of the one in "
-                + "progress after Ctrl-C)."})
+                + "progress, kept every 5 s and at Ctrl-C)."})
 final class EvaluateCommand implements Runnable, Main.LongRunning {
     @Mixin
     ModelOptions options;

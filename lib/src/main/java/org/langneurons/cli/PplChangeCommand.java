@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
                 + "Mondal et al.'s code did (stats --tensor gate: gate_proj's output, before SiLU; its P5 lies "
                 + "below SiLU's minimum -0.2785).",
             "Resumable: finished columns are kept in --checkpoint until the run completes; after Ctrl-C or a kill, "
-                + "the same command continues from them (and from the batches done of the column in progress after"
-                + " Ctrl-C), with results bit for bit those of an uninterrupted run."})
+                + "the same command continues from them (and from the batches done of the column in progress, "
+                + "kept every 5 s and at Ctrl-C), with results bit for bit those of an uninterrupted run."})
 final class PplChangeCommand implements Runnable, Main.LongRunning {
     @Mixin
     ModelOptions options;

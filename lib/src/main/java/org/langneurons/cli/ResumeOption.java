@@ -44,8 +44,8 @@ final class ResumeOption {
             settings.put(o.longestName(), given != null ? String.join(" ", given.originalStringValues())
                     : String.valueOf(o.defaultValue()));
         }
-        Path folder = dir != null ? dir : out != null ? out.resolve("checkpoint")
-                : EmbeddedResources.cacheRoot().resolve("runs").resolve(spec.name() + "-" + RunCheckpoint.fingerprint(settings.toString()));
+        Path folder = dir != null ? dir : out != null ? out.resolve("checkpoint") : EmbeddedResources.cacheRoot()
+                .resolve("runs").resolve(spec.name() + "-" + RunCheckpoint.fingerprint(settings.toString()));
         return RunCheckpoint.open(folder, settings, exit::requested);
     }
 

@@ -24,8 +24,9 @@ import org.langneurons.neurons.NeuronSet;
 /**
  * Every long command, killed for real: run in another JVM, it is sent SIGTERM (what Ctrl-C does: the run keeps what
  * it has and says how to resume) or SIGKILL (nothing runs: at most the unit in progress is lost) once its first unit
- * (for {@code perplexity}, a single unit, its first partial sums) is on disk. Then the same command runs again: it must continue from the checkpoint rather than start afresh, and
- * write what an uninterrupted run writes, byte for byte.
+ * (for {@code perplexity}, a single unit, its first partial sums) is on disk. Then the same command runs again: it
+ * must continue from the checkpoint rather than start afresh, and write what an uninterrupted run writes, byte for
+ * byte.
  */
 class KillAndResumeTest {
     @TempDir
