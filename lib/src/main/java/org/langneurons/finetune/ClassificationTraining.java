@@ -10,6 +10,7 @@ import java.util.Map;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.TokenBatch;
 import org.langneurons.tasks.ClassificationExample;
+import org.langneurons.model.Scalars;
 
 /**
  * A sequence-classification task for {@link FineTuner}: cross-entropy of a {@link ClassificationHead} over the
@@ -78,7 +79,7 @@ public final class ClassificationTraining implements FineTuneTask {
         NDArray target = scope.create(onehot, new Shape(examples.length, head.classes()))
                 .toType(logits.getDataType(), false);
         // cross-entropy: -log softmax at the label, averaged over the batch
-        return logits.logSoftmax(-1).mul(target).sum().neg().div(examples.length);
+        return Scalars.div(logits.logSoftmax(-1).mul(target).sum().neg(), examples.length);
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.langneurons.model.LanguageModel;
 import org.langneurons.report.JsonFiles;
 import org.langneurons.train.AdamW;
 import org.langneurons.train.CheckpointFolder;
+import org.langneurons.model.Scalars;
 
 /**
  * Fine-tunes an adapter (and a task's head) on a frozen model with DJL autograd: AdamW, linear warm-up and decay,
@@ -143,7 +144,7 @@ public final class FineTuner {
                         try (NDManager forward = scope.newSubManager();
                                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                             NDArray l = task.loss(model, examples, forward);
-                            collector.backward(l.div(settings.accumulation()));
+                            collector.backward(Scalars.div(l, settings.accumulation()));
                             loss += l.toType(DataType.FLOAT32, false).getFloat() / settings.accumulation();
                         }
                     }

@@ -27,6 +27,7 @@ import org.langneurons.model.Architecture;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.Projection;
 import org.langneurons.report.JsonFiles;
+import org.langneurons.model.Scalars;
 
 /**
  * LoRA on a frozen model: for each targeted projection of every layer, {@code y = x W^T + (alpha / r) x A^T B^T},
@@ -216,7 +217,7 @@ public final class LoraAdapter implements AutoCloseable {
             if (rows != null) {
                 out = out.mul(rows);
             }
-            return out.mul(scaling);
+            return Scalars.mul(out, scaling);
         };
     }
 
@@ -234,7 +235,7 @@ public final class LoraAdapter implements AutoCloseable {
             if (rows != null) {
                 bf = bf.mul(rows.toType(DataType.FLOAT32, false).reshape(-1, 1));
             }
-            NDArray delta = bf.matMul(a.toType(DataType.FLOAT32, true)).mul((float) config.scaling());
+            NDArray delta = Scalars.mul(bf.matMul(a.toType(DataType.FLOAT32, true)), (float) config.scaling());
             delta.attach(out);
             return delta;
         }

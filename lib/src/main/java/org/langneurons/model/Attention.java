@@ -27,8 +27,8 @@ final class Attention {
         // Query heads of one group share a key head: fold them into the position axis instead of copying keys.
         NDArray keysT = k.transpose(0, 1, 3, 2);
         keysT.attach(pass.layer());
-        NDArray scores = q.reshape(b, kvHeads, groups * t, d).matMul(keysT).reshape(b, h, t, s)
-                .toType(DataType.FLOAT32, false).div((float) Math.sqrt(d));
+        NDArray scores = Scalars.div(q.reshape(b, kvHeads, groups * t, d).matMul(keysT).reshape(b, h, t, s)
+                .toType(DataType.FLOAT32, false), (float) Math.sqrt(d));
         if (extraBias != null) {
             scores = scores.add(extraBias);
         }

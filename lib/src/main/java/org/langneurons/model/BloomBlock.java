@@ -95,8 +95,8 @@ final class BloomBlock implements DecoderBlock {
 
     /** bloom_gelu: u * 0.5 * (1 + tanh(0.79788456 * u * (1 + 0.044715 * u^2))). */
     static NDArray gelu(NDArray u) {
-        NDArray inner = u.mul(0.79788456f).mul(u.square().mul(0.044715f).add(1f));
-        return u.mul(0.5f).mul(inner.tanh().add(1f));
+        NDArray inner = Scalars.mul(u, 0.79788456f).mul(Scalars.add(Scalars.mul(u.square(), 0.044715f), 1f));
+        return Scalars.mul(u, 0.5f).mul(Scalars.add(inner.tanh(), 1f));
     }
 
     @Override

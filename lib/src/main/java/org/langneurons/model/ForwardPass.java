@@ -50,7 +50,7 @@ final class ForwardPass {
         this.ids = scope.create(ids, new Shape(batch, t));
         this.attentionMask = scope.create(mask, new Shape(batch, s));
         // As transformers' generate(): position = number of real tokens before this one.
-        NDArray counted = attentionMask.cumSum(1).sub(1).maximum(0);
+        NDArray counted = Scalars.maximum(Scalars.sub(attentionMask.cumSum(1), 1), 0);
         this.positions = (pastLength == 0 ? counted : counted.get(":, {}:", pastLength)).toType(DataType.FLOAT32, false);
         this.attentionBias = attentionBias(batch, t, s, slidingWindow);
         this.context = new HookContext(pastLength, promptLength, attentionMask);
@@ -62,12 +62,12 @@ final class ForwardPass {
         NDArray allowed = key.lte(query);
         if (window > 0) {
             // Mistral: a query attends the last `window` keys, itself included.
-            allowed = allowed.logicalAnd(key.gt(query.sub(window)));
+            allowed = allowed.logicalAnd(key.gt(Scalars.sub(query, window)));
         }
         NDArray real = attentionMask.eq(1).reshape(batch, 1, 1, s);
         allowed = allowed.reshape(1, 1, t, s).logicalAnd(real);
         // A large finite negative keeps rows with no allowed key (queries at padding) free of NaN.
-        return allowed.toType(DataType.FLOAT32, false).sub(1f).mul(1e30f);
+        return Scalars.mul(Scalars.sub(allowed.toType(DataType.FLOAT32, false), 1f), 1e30f);
     }
 
     /**
@@ -76,7 +76,7 @@ final class ForwardPass {
      */
     NDArray alibi() {
         if (alibi == null) {
-            NDArray keyPositions = attentionMask.cumSum(1).sub(1).mul(attentionMask).toType(DataType.FLOAT32, false);
+            NDArray keyPositions = Scalars.sub(attentionMask.cumSum(1), 1).mul(attentionMask).toType(DataType.FLOAT32, false);
             long b = keyPositions.getShape().get(0), s = keyPositions.getShape().get(1);
             alibi = keyPositions.reshape(b, 1, 1, s).mul(alibiSlopes);
         }

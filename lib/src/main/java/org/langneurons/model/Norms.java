@@ -16,7 +16,7 @@ final class Norms {
     /** RMSNorm: weight * x / sqrt(mean(x^2) + eps). */
     static NDArray rms(NDArray x, NDArray weight, float eps) {
         NDArray x32 = x.toType(DataType.FLOAT32, false);
-        NDArray normed = x32.div(x32.square().mean(new int[] {-1}, true).add(eps).sqrt());
+        NDArray normed = x32.div(Scalars.add(x32.square().mean(new int[] {-1}, true), eps).sqrt());
         return normed.mul(weight).toType(x.getDataType(), false);
     }
 

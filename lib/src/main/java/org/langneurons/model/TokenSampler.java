@@ -20,22 +20,22 @@ final class TokenSampler {
     static NDArray choose(NDArray logits, NDArray seen, NDArray uniform, GenerationConfig config) {
         if (config.repetitionPenalty() != 1 && seen != null) {
             float p = (float) config.repetitionPenalty();
-            NDArray penalised = NDArrays.where(logits.lt(0), logits.mul(p), logits.div(p));
+            NDArray penalised = NDArrays.where(logits.lt(0), Scalars.mul(logits, p), Scalars.div(logits, p));
             logits = NDArrays.where(seen, penalised, logits);
         }
         if (config.isGreedy()) {
             return logits.argMax(-1);
         }
-        NDArray scaled = logits.div((float) config.temperature());
+        NDArray scaled = Scalars.div(logits, (float) config.temperature());
         if (config.topP() < 1) {
             // Keep the smallest prefix of the sorted distribution whose probability reaches top-p (at least one).
             NDArray sorted = scaled.neg().sort(-1).neg();
             NDArray probs = sorted.softmax(-1);
             NDArray before = probs.cumSum(-1).sub(probs);
             NDArray kept = before.lt((float) config.topP());
-            NDArray inf = sorted.onesLike().mul(Float.POSITIVE_INFINITY);
+            NDArray inf = Scalars.mul(sorted.onesLike(), Float.POSITIVE_INFINITY);
             NDArray threshold = NDArrays.where(kept, sorted, inf).min(new int[] {-1}, true);
-            scaled = NDArrays.where(scaled.gte(threshold), scaled, scaled.onesLike().mul(Float.NEGATIVE_INFINITY));
+            scaled = NDArrays.where(scaled.gte(threshold), scaled, Scalars.mul(scaled.onesLike(), Float.NEGATIVE_INFINITY));
         }
         // Gumbel-max: argmax(logits + Gumbel noise) is a draw from softmax(logits).
         NDArray gumbel = uniform.log().neg().log().neg();

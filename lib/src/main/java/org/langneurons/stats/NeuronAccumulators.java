@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.langneurons.hooks.HookContext;
 import org.langneurons.hooks.HookName;
+import org.langneurons.model.Scalars;
 
 /**
  * Per-layer accumulators of {@link ActivationStatistics} on the model's device, updated by a reading hook at every
@@ -147,14 +148,14 @@ final class NeuronAccumulators implements AutoCloseable {
         long n = x.getShape().get(0);
         if (batchProbability != null) {
             // Mondal et al.'s per-batch values: fraction above zero, mean, unbiased std (n - 1, torch.std's default)
-            NDArray mean = batchSum.div(n);
-            batchProbability[l].addi(above.toType(DataType.FLOAT64, false).div(n));
+            NDArray mean = Scalars.div(batchSum, n);
+            batchProbability[l].addi(Scalars.div(above.toType(DataType.FLOAT64, false), n));
             batchMean[l].addi(mean);
             NDArray dev = x64.sub(mean);
-            batchStd[l].addi(dev.mul(dev).sum(new int[] {0}).div(n - 1).sqrt());
+            batchStd[l].addi(Scalars.div(dev.mul(dev).sum(new int[] {0}), n - 1).sqrt());
         }
         if (thresholds != null) {
-            aboveSums[l].addi(x.gt(thresholds[l]).toType(DataType.FLOAT64, false).sum(new int[] {0}).div(n));
+            aboveSums[l].addi(Scalars.div(x.gt(thresholds[l]).toType(DataType.FLOAT64, false).sum(new int[] {0}), n));
         }
         double[] ps = percentiles;
         // the sketch needs every value in order; percentiles alone need only some ranks
@@ -170,7 +171,7 @@ final class NeuronAccumulators implements AutoCloseable {
                 long lo = (long) Math.floor(pos), hi = Math.min(lo + 1, n - 1);
                 NDArray a = order.rank(lo).toType(DataType.FLOAT64, false);
                 NDArray b = order.rank(hi).toType(DataType.FLOAT64, false);
-                percentileSums[l].get(j).addi(a.add(b.sub(a).mul(pos - lo)));
+                percentileSums[l].get(j).addi(a.add(Scalars.mul(b.sub(a), pos - lo)));
             }
         }
         return activation;
@@ -220,11 +221,11 @@ final class NeuronAccumulators implements AutoCloseable {
         NDArray hi = sorted.getManager().full(shape, n).toType(DataType.INT64, false);
         // lower bound: while lo < hi, mid = (lo + hi) / 2; a[mid] < e ? lo = mid + 1 : hi = mid; bits(n) rounds
         for (int round = 64 - Long.numberOfLeadingZeros(n); round > 0; round--) {
-            NDArray mid = lo.add(hi).toType(DataType.FLOAT64, false).div(2).floor().toType(DataType.INT64, false);
+            NDArray mid = Scalars.div(lo.add(hi).toType(DataType.FLOAT64, false), 2).floor().toType(DataType.INT64, false);
             NDArray active = lo.lt(hi);
-            NDArray less = sorted.gather(mid.minimum(n - 1), 0).lt(edges).logicalAnd(active);   // [E, I]
+            NDArray less = sorted.gather(Scalars.minimum(mid, n - 1), 0).lt(edges).logicalAnd(active);   // [E, I]
             hi = NDArrays.where(less.logicalNot().logicalAnd(active), mid, hi);
-            lo = NDArrays.where(less, mid.add(1), lo);
+            lo = NDArrays.where(less, Scalars.add(mid, 1), lo);
         }
         return lo;
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.langneurons.model.Scalars;
 
 /**
  * AdamW (Loshchilov and Hutter), exactly as {@code torch.optim.AdamW}: decoupled weight decay
@@ -110,16 +111,16 @@ public final class AdamW {
         scope.tempAttachAll(second.values().toArray(NDArray[]::new));
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray p = e.getValue();
-            NDArray g = grads.get(e.getKey()).mul((float) gradScale);
+            NDArray g = Scalars.mul(grads.get(e.getKey()), (float) gradScale);
             NDArray m = first.get(e.getKey());
             NDArray v = second.get(e.getKey());
             if (weightDecay > 0 && p.getShape().dimension() >= 2) {
-                p.muli((float) (1 - lr * weightDecay));
+                Scalars.muli(p, (float) (1 - lr * weightDecay));
             }
-            m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-            v.muli((float) beta2).addi(g.square().mul((float) (1 - beta2)));
-            NDArray denominator = v.sqrt().div((float) Math.sqrt(bc2)).add((float) eps);
-            p.subi(m.div(denominator).mul((float) (lr / bc1)));
+            Scalars.muli(m, (float) beta1).addi(Scalars.mul(g, (float) (1 - beta1)));
+            Scalars.muli(v, (float) beta2).addi(Scalars.mul(g.square(), (float) (1 - beta2)));
+            NDArray denominator = Scalars.add(Scalars.div(v.sqrt(), (float) Math.sqrt(bc2)), (float) eps);
+            p.subi(Scalars.mul(m.div(denominator), (float) (lr / bc1)));
         }
     }
 

@@ -25,6 +25,7 @@ import org.langneurons.io.TextTokenizer;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.ModelConfig;
 import org.langneurons.model.Perplexity;
+import org.langneurons.model.Scalars;
 
 /**
  * Trains a Llama model from scratch with DJL autograd: AdamW, warm-up then cosine decay, gradient-norm clipping,
@@ -137,8 +138,9 @@ public final class Trainer implements AutoCloseable {
             try (NDManager scope = manager.newSubManager()) {
                 Map<String, NDArray> grads = null;
                 // A non-finite loss or gradient never reaches the parameters. Once, it is taken for a fault of the
-                // moment (seen once on a 2-core VM, not reproducible) and the step is computed again, which gives
-                // the uninterrupted result; twice, the run stops with its last good state checkpointed.
+                // moment and the step is computed again, which gives the uninterrupted result; twice, the run stops
+                // with its last good state checkpointed. (The one such fault seen, a NaN gradient at a finite loss,
+                // was DJL's number overloads reading freed memory in the backward pass: see Scalars.)
                 for (int attempt = 1; grads == null; attempt++) {
                     loss = accumulateGradients(scope);
                     Map<String, NDArray> g = gradients(scope);
@@ -199,7 +201,7 @@ public final class Trainer implements AutoCloseable {
             try (NDManager forward = scope.newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray l = model.loss(batch, forward);
-                collector.backward(l.div(settings.accumulation()));
+                collector.backward(Scalars.div(l, settings.accumulation()));
                 loss += l.getFloat() / settings.accumulation();
             }
         }
