@@ -49,7 +49,7 @@ final class PerplexityCommand implements Runnable, Main.LongRunning {
         // Ctrl-C or a kill: the sums of the batches done are kept (every 5 s, and at Ctrl-C); a rerun continues.
         try (StopOnExit exit = new StopOnExit()) {
             RunCheckpoint checkpoint = resume.open(null, exit, Map.of("text-fingerprint",
-                    RunCheckpoint.fingerprint(String.join("\n", documents))));
+                    ResumeOption.fingerprint(documents)));
             exit.onRequest(() -> System.err.println("\nstopping after the batch in progress"));
             try (LanguageModel model = adapter.attachTo(options.load())) {
                 ProgressLine line = new ProgressLine(System.err, "perplexity", "tokens");

@@ -196,7 +196,7 @@ public final class GenerationDeactivation {
                     }
                 }
                 List<String> langs = identifier.identifyAll(g.texts());
-                share[r][c] = langs.stream().filter(lang::equals).count() / (double) langs.size();
+                share[r][c] = LanguageIdentifier.share(langs, lang);
                 ppl[r][c] = continuationPerplexity(model, ids, g.tokens());
                 d2[r][c] = meanDistinct2(g.tokens());
                 texts.get(r).put(lang, g.texts());

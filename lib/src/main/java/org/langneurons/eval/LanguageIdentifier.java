@@ -1,6 +1,7 @@
 package org.langneurons.eval;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,6 +133,11 @@ public final class LanguageIdentifier {
     /** The language of each text, in order. */
     public List<String> identifyAll(List<String> texts) {
         return texts.stream().map(this::identify).toList();
+    }
+
+    /** The share of texts identified as {@code language}, from their {@link #identifyAll} labels. */
+    public static double share(List<String> identified, String language) {
+        return Collections.frequency(identified, language) / (double) identified.size();
     }
 
     /**

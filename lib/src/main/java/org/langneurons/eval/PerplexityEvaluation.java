@@ -334,8 +334,7 @@ public final class PerplexityEvaluation {
         List<TokenBatch> batches = text.batches(batchSize);
         int done = partial.batches();
         long total = text.windows().stream().mapToLong(w -> w.length).sum();
-        long tokens = batches.subList(0, done).stream()
-                .mapToLong(b -> b.sequences().stream().mapToLong(w -> w.length).sum()).sum();
+        long tokens = batches.subList(0, done).stream().mapToLong(TokenBatch::tokens).sum();
         try (ThreadTuner tuner = ThreadTuner.forBatches(model)) {
             for (TokenBatch batch : batches.subList(done, batches.size())) {
                 if (checkpoint.stopRequested()) {
@@ -349,7 +348,7 @@ public final class PerplexityEvaluation {
                 }
                 tuner.end((long) batch.size() * batch.width());
                 done++;
-                tokens += batch.sequences().stream().mapToLong(w -> w.length).sum();
+                tokens += batch.tokens();
                 progress.update(tokens, total);
                 if (done < batches.size() && checkpoint.partialDue()) {
                     checkpoint.savePartial(unit, Partial.of(done, sums));       // a kill loses at most 5 s

@@ -66,8 +66,8 @@ public final class Steering {
         List<String> before = model.generateText(prompts, generation).texts();
         List<String> after = generateWith(model, prompts, generation, interventions);
         List<String> langs = identifier.identifyAll(after);
-        return new Result(target, share(before, identifier, target), share(after, identifier, target), prompts,
-                before, after, langs);
+        return new Result(target, LanguageIdentifier.share(identifier.identifyAll(before), target),
+                LanguageIdentifier.share(langs, target), prompts, before, after, langs);
     }
 
     /**
@@ -282,8 +282,8 @@ public final class Steering {
                 }
                 List<String> texts = checkpoint.unit("steered " + source + " -> " + target, TEXTS,
                         () -> generateWith(model, prompts, generation, interventions.apply(source, target)));
-                before[s][t] = share(plain, identifier, target);
-                after[s][t] = share(texts, identifier, target);
+                before[s][t] = LanguageIdentifier.share(identifier.identifyAll(plain), target);
+                after[s][t] = LanguageIdentifier.share(identifier.identifyAll(texts), target);
                 row.put(target, texts);
                 rowLanguages.put(target, identifier.identifyAll(texts));
                 progress.update(++done, total);
@@ -303,9 +303,5 @@ public final class Steering {
         try (HookHandle h = Intervention.applyAll(model, interventions)) {
             return model.generateText(prompts, generation).texts();
         }
-    }
-
-    private static double share(List<String> texts, LanguageIdentifier id, String target) {
-        return texts.stream().filter(t -> id.identify(t).equals(target)).count() / (double) texts.size();
     }
 }

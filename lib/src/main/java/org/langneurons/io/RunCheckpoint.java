@@ -115,10 +115,7 @@ public final class RunCheckpoint {
         requireNotStopped();
         T value = compute.get();
         if (dir != null) {
-            JsonObject o = new JsonObject();
-            o.addProperty("unit", name);
-            o.add("value", JsonFiles.GSON.toJsonTree(value, type));
-            writeAtomically(file(name), o);
+            write(file(name), name, JsonFiles.GSON.toJsonTree(value, type));
             written++;
             try {
                 Files.deleteIfExists(partialFile(name));
@@ -156,10 +153,7 @@ public final class RunCheckpoint {
     /** Keeps {@code state}, the partial state of unit {@code name}, for the next run to continue from. */
     public void savePartial(String name, Object state) {
         if (dir != null) {
-            JsonObject o = new JsonObject();
-            o.addProperty("unit", name);
-            o.add("value", JsonFiles.GSON.toJsonTree(state));
-            writeAtomically(partialFile(name), o);
+            write(partialFile(name), name, JsonFiles.GSON.toJsonTree(state));
         }
     }
 
@@ -248,6 +242,14 @@ public final class RunCheckpoint {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A unit's file (finished or partial): its name beside its value, so that {@link #read} can check both. */
+    private static void write(Path file, String name, JsonElement value) {
+        JsonObject o = new JsonObject();
+        o.addProperty("unit", name);
+        o.add("value", value);
+        writeAtomically(file, o);
     }
 
     private static <T> T read(Path file, String name, Type type) {

@@ -85,18 +85,10 @@ public final class StrictJson {
      * @throws IllegalArgumentException naming {@code what} when {@code e} is not an integer literal or out of range
      */
     public static long exactLong(JsonElement e, String what, long min, long max) {
-        String text = e instanceof JsonPrimitive p && p.isNumber() ? p.getAsString() : null;
-        if (text == null || !INTEGER.matcher(text).matches()) {
-            throw new IllegalArgumentException(what + " is " + e + ", expected an integer");
-        }
-        long v;
-        try {
-            v = Long.parseLong(text);
-        } catch (NumberFormatException overflow) {
-            throw new IllegalArgumentException(what + " is " + text + ", outside [" + min + ", " + max + "]");
-        }
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(what + " is " + text + ", outside [" + min + ", " + max + "]");
+        Long v = integerLiteral(e, what);
+        if (v == null || v < min || v > max) {
+            throw new IllegalArgumentException(what + " is " + e.getAsString() + ", outside [" + min + ", " + max
+                    + "]");
         }
         return v;
     }
@@ -107,19 +99,24 @@ public final class StrictJson {
      * @throws IllegalArgumentException naming {@code what} when {@code e} is not an integer literal or out of range
      */
     public static int exactInt(JsonElement e, String what, int min, int bound) {
+        Long v = integerLiteral(e, what);
+        if (v == null || v < min || v >= bound) {
+            throw new IllegalArgumentException(what + " is " + e.getAsString() + ", outside [" + min + ", " + bound
+                    + ")");
+        }
+        return (int) (long) v;
+    }
+
+    /** {@code e}'s integer literal, or null when it does not fit a long (out of any range we accept). */
+    private static Long integerLiteral(JsonElement e, String what) {
         String text = e instanceof JsonPrimitive p && p.isNumber() ? p.getAsString() : null;
         if (text == null || !INTEGER.matcher(text).matches()) {
             throw new IllegalArgumentException(what + " is " + e + ", expected an integer");
         }
-        long v;
         try {
-            v = Long.parseLong(text);
+            return Long.parseLong(text);
         } catch (NumberFormatException overflow) {
-            v = Long.MAX_VALUE;
+            return null;
         }
-        if (v < min || v >= bound) {
-            throw new IllegalArgumentException(what + " is " + text + ", outside [" + min + ", " + bound + ")");
-        }
-        return (int) v;
     }
 }

@@ -618,7 +618,7 @@ public final class LanguageModel implements AutoCloseable {
                 tuner.begin();
                 sum.add(tokenNll(batch));
                 tuner.end((long) batch.size() * batch.width());
-                done += batch.sequences().stream().mapToLong(w -> w.length).sum();
+                done += batch.tokens();
                 progress.update(done, total);
             }
         }

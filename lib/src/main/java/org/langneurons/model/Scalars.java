@@ -1,6 +1,9 @@
 package org.langneurons.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.function.BinaryOperator;
 
 /**
@@ -79,8 +82,17 @@ public final class Scalars {
      * libtorch owns. The caller closes it; an autograd graph that saved it keeps its storage alive regardless.
      */
     public static NDArray scalar(NDArray like, Number c) {
-        try (NDArray borrowed = like.getManager().create(c)) {
-            // a clone: storage allocated by libtorch, freed when its last user (an autograd graph too) lets go
+        NDManager m = like.getManager();
+        // torch::full allocates in libtorch; floats and ints (nearly every call) go that way in one native call
+        if (c instanceof Float f) {
+            return m.full(new Shape(), f, DataType.FLOAT32);
+        }
+        if (c instanceof Integer i && Math.abs(i) <= 1 << 24) {
+            return m.full(new Shape(), i);      // int32, as create(int); exact through full's float up to 2^24
+        }
+        // others (a long, a double, a large int) would lose digits through full's float: a clone, in libtorch's
+        // memory too
+        try (NDArray borrowed = m.create(c)) {
             return borrowed.duplicate();
         }
     }

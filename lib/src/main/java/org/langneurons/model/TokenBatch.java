@@ -54,6 +54,11 @@ public record TokenBatch(List<long[]> sequences, Padding padding) {
         return sequences.stream().mapToInt(s -> s.length).max().orElse(0);
     }
 
+    /** Real tokens in the batch (padding not counted). */
+    public long tokens() {
+        return sequences.stream().mapToLong(s -> s.length).sum();
+    }
+
     /** Column of sequence {@code i}'s first token in the padded layout. */
     public int offset(int i) {
         return padding == Padding.LEFT ? width() - sequences.get(i).length : 0;

@@ -47,6 +47,39 @@ class ScalarSafetyTest {
         assertTrue(numberArithmetic(Path.of("target/classes/org/langneurons/model/Scalars.class")).isEmpty());
     }
 
+    @Test
+    void scalarsGiveWhatDjlsOverloadsGiveBitForBit() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            List<ai.djl.ndarray.NDArray> arrays = List.of(m.create(new float[] {-1.5f, 0f, 3.25f, 1e-7f}),
+                    m.create(new long[] {-3, 0, 7, 1L << 40}), m.create(new int[] {-3, 0, 7, 9}),
+                    m.create(new double[] {-1.5, 0.1, 3.25, 1e300}),
+                    m.create(new float[] {-1.5f, 0f, 3.25f, 1e-3f}).toType(ai.djl.ndarray.types.DataType.FLOAT16,
+                            false));
+            List<Number> numbers = List.of(0.3f, 3, -7, (1 << 24) + 1, 1L << 40, 0.1, Float.POSITIVE_INFINITY);
+            for (ai.djl.ndarray.NDArray x : arrays) {
+                for (Number c : numbers) {
+                    String what = x.getDataType() + " and " + c.getClass().getSimpleName() + " " + c;
+                    same(x.mul(c), Scalars.mul(x, c), "mul " + what);
+                    same(x.add(c), Scalars.add(x, c), "add " + what);
+                    same(x.sub(c), Scalars.sub(x, c), "sub " + what);
+                    same(x.maximum(c), Scalars.maximum(x, c), "maximum " + what);
+                    same(x.minimum(c), Scalars.minimum(x, c), "minimum " + what);
+                    if (x.getDataType().isFloating()) {
+                        same(x.div(c), Scalars.div(x, c), "div " + what);
+                        same(x.duplicate().muli(c), Scalars.muli(x.duplicate(), c), "muli " + what);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void same(ai.djl.ndarray.NDArray djl, ai.djl.ndarray.NDArray ours, String what) {
+        assertEquals(djl.getDataType(), ours.getDataType(), what);
+        assertEquals(java.util.Arrays.toString(djl.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                .toDoubleArray()), java.util.Arrays.toString(ours.toType(ai.djl.ndarray.types.DataType.FLOAT64,
+                false).toDoubleArray()), what);
+    }
+
     /** "class method(descriptor)" for each reference to an NDArray method with a Number parameter not allowed. */
     static List<String> numberArithmetic(Path classFile) throws IOException {
         List<String> out = new ArrayList<>();

@@ -47,12 +47,17 @@ class StatisticsCollectorTest {
     }
 
     static List<long[]> windows(int count, long seed) {
+        return windows(count, seed, model);
+    }
+
+    /** {@code count} windows of 2 to 15 random token ids of {@code m}'s vocabulary (shared with the conventions). */
+    static List<long[]> windows(int count, long seed, LanguageModel m) {
         Random r = new Random(seed);
         List<long[]> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long[] w = new long[2 + r.nextInt(14)];
             for (int t = 0; t < w.length; t++) {
-                w[t] = r.nextInt(model.config().vocabSize());
+                w[t] = r.nextInt(m.config().vocabSize());
             }
             out.add(w);
         }

@@ -43,16 +43,7 @@ class StatisticsConventionsTest {
 
     /** {@code count} windows of 2 to 15 random token ids. */
     static List<long[]> windows(int count, long seed) {
-        java.util.Random r = new java.util.Random(seed);
-        List<long[]> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            long[] w = new long[2 + r.nextInt(14)];
-            for (int t = 0; t < w.length; t++) {
-                w[t] = r.nextInt(model.config().vocabSize());
-            }
-            out.add(w);
-        }
-        return out;
+        return StatisticsCollectorTest.windows(count, seed, model);
     }
 
     static final StatisticsSettings BATCH_MEAN = StatisticsSettings.builder().batchSize(3).percentiles()
