@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.langneurons.model.LanguageModel;
 import org.langneurons.model.Scalars;
 import org.langneurons.model.TokenBatch;
@@ -41,7 +41,7 @@ public final class GradientChurnCheck {
         try (LanguageModel model = LanguageModel.defaultModel()) {
             TaskEncoder encoder = new TaskEncoder(model.tokenizer().orElseThrow(), 2, 64,
                     TaskEncoder.INSTRUCTION_PROMPT);
-            compare("default-classification", model, true, (lora, scope) -> {
+            compare("default-classification", model, lora -> {
                 try (ClassificationHead head = ClassificationHead.create(model, 2, 3)) {
                     FineTuneTask task = new ClassificationTraining(encoder, head, toyTask(8), List.of());
                     return gradients(model, lora, head.tensors(), s -> task.loss(model, new int[] {0, 1, 2, 3}, s));
@@ -52,8 +52,8 @@ public final class GradientChurnCheck {
             try (LanguageModel model = LanguageModel.load(Path.of(dir))) {
                 TokenBatch batch = TokenBatch.of(TokenBatch.Padding.LEFT, new long[] {1, 5, 9, 14, 30},
                         new long[] {3, 4, 8});
-                compare(Path.of(dir).getFileName() + "-lm-loss", model, true,
-                        (lora, scope) -> gradients(model, lora, Map.of(), s -> model.loss(batch, s)));
+                compare(Path.of(dir).getFileName() + "-lm-loss", model,
+                        lora -> gradients(model, lora, Map.of(), s -> model.loss(batch, s)));
             }
         }
     }
@@ -90,6 +90,7 @@ public final class GradientChurnCheck {
         NDArray of(NDManager scope);
     }
 
+    /** Whether {@link #gradients} churns memory between forward and backward (set by {@link #compare}). */
     private static boolean churning;
 
     /** Gradients of the adapter's (and the head's) tensors, by name, computed plainly or churned. */
@@ -118,14 +119,15 @@ public final class GradientChurnCheck {
         }
     }
 
-    /** Prints how many tensors' gradients differ between the plain and the churned computation. */
-    private static void compare(String name, LanguageModel model, boolean masked,
-            BiFunction<LoraAdapter, NDManager, Map<String, float[]>> grads) {
+    /**
+     * Prints how many tensors' gradients differ between the plain and three churned computations, each with a fresh
+     * LoRA adapter whose gate is masked (5 trainable neurons a layer).
+     */
+    private static void compare(String name, LanguageModel model, Function<LoraAdapter, Map<String, float[]>> grads) {
         List<Map<String, float[]>> runs = new ArrayList<>();
         for (boolean churned : new boolean[] {false, true, true, true}) {
             churning = churned;
-            GateMask mask = masked ? GateMask.random(model.config().layers(), model.config().intermediateSize(), 5, 11)
-                    : null;
+            GateMask mask = GateMask.random(model.config().layers(), model.config().intermediateSize(), 5, 11);
             try (LoraAdapter lora = LoraAdapter.create(model, LoraConfig.mondalXnli(), mask, 7)) {
                 // B starts at zero, which makes A's gradient zero: give B values so that every gradient is non-zero
                 Engine.getInstance().setRandomSeed(5);
@@ -134,7 +136,7 @@ public final class GradientChurnCheck {
                         p.addi(Scalars.mul(p.getManager().randomNormal(p.getShape()), 0.02f));
                     }
                 });
-                runs.add(grads.apply(lora, null));
+                runs.add(grads.apply(lora));
             }
         }
         int differing = 0, total = 0, nonzero = 0;
