@@ -76,7 +76,8 @@ final class ForwardPass {
      */
     NDArray alibi() {
         if (alibi == null) {
-            NDArray keyPositions = Scalars.sub(attentionMask.cumSum(1), 1).mul(attentionMask).toType(DataType.FLOAT32, false);
+            NDArray keyPositions = Scalars.sub(attentionMask.cumSum(1), 1).mul(attentionMask)
+                    .toType(DataType.FLOAT32, false);
             long b = keyPositions.getShape().get(0), s = keyPositions.getShape().get(1);
             alibi = keyPositions.reshape(b, 1, 1, s).mul(alibiSlopes);
         }

@@ -16,9 +16,9 @@ import java.util.function.BinaryOperator;
  * collection, and the backward pass then reads whatever the allocator put there. Gradients were now and then wrong
  * or NaN: a CI run's fine-tuning stopped on "gradient norm NaN" at a finite loss, and with a collection forced every
  * 2 ms, one of ten 24-step fine-tunings ended with other weights. With the allocator's thread caches off, it happens
- * every time (GradientsUnderGarbageCollectionTest). Here the number is
- * copied into memory libtorch owns, so whatever keeps it keeps it alive. ScalarSafetyTest reads the compiled classes
- * and fails on any use of the unsafe overloads in the library.
+ * every time (GradientsUnderGarbageCollectionTest). Here the number is copied into memory libtorch owns, so whatever
+ * keeps it keeps it alive. ScalarSafetyTest reads the compiled classes and fails on any use of the unsafe overloads
+ * in the library.
  *
  * <p>Each call makes the 0-dim tensor DJL would make ({@code create(Number)}: a float gives float32, an int int32),
  * so results are bit-identical to the overloads'. Comparisons ({@code eq}, {@code gt}, ...) are not here: their

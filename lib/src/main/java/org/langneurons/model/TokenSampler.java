@@ -35,7 +35,8 @@ final class TokenSampler {
             NDArray kept = before.lt((float) config.topP());
             NDArray inf = Scalars.mul(sorted.onesLike(), Float.POSITIVE_INFINITY);
             NDArray threshold = NDArrays.where(kept, sorted, inf).min(new int[] {-1}, true);
-            scaled = NDArrays.where(scaled.gte(threshold), scaled, Scalars.mul(scaled.onesLike(), Float.NEGATIVE_INFINITY));
+            scaled = NDArrays.where(scaled.gte(threshold), scaled,
+                    Scalars.mul(scaled.onesLike(), Float.NEGATIVE_INFINITY));
         }
         // Gumbel-max: argmax(logits + Gumbel noise) is a draw from softmax(logits).
         NDArray gumbel = uniform.log().neg().log().neg();

@@ -221,7 +221,8 @@ final class NeuronAccumulators implements AutoCloseable {
         NDArray hi = sorted.getManager().full(shape, n).toType(DataType.INT64, false);
         // lower bound: while lo < hi, mid = (lo + hi) / 2; a[mid] < e ? lo = mid + 1 : hi = mid; bits(n) rounds
         for (int round = 64 - Long.numberOfLeadingZeros(n); round > 0; round--) {
-            NDArray mid = Scalars.div(lo.add(hi).toType(DataType.FLOAT64, false), 2).floor().toType(DataType.INT64, false);
+            NDArray mid = Scalars.div(lo.add(hi).toType(DataType.FLOAT64, false), 2).floor()
+                    .toType(DataType.INT64, false);
             NDArray active = lo.lt(hi);
             NDArray less = sorted.gather(Scalars.minimum(mid, n - 1), 0).lt(edges).logicalAnd(active);   // [E, I]
             hi = NDArrays.where(less.logicalNot().logicalAnd(active), mid, hi);

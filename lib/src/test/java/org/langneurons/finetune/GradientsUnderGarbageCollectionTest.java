@@ -55,7 +55,8 @@ class GradientsUnderGarbageCollectionTest {
                     .matcher(out);
             assertTrue(m.find(), c + " ran: " + out);
             assertEquals(0, Integer.parseInt(m.group(1)), c + ": gradients changed by a collection: " + out);
-            assertEquals(m.group(4), m.group(3), c + ": every tensor has a gradient, so each comparison counts: " + out);
+            assertEquals(m.group(4), m.group(3), c + ": every tensor has a gradient, so each comparison counts: "
+                    + out);
         }
     }
 
